@@ -1,0 +1,76 @@
+# Two commands on a fresh machine: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST_PORT ?= 127.0.0.1:8000
+
+# The newest Python >= 3.12 on PATH or under pyenv; empty when there is none.
+PYTHON_FOUND := $(shell scripts/find-python 2>/dev/null)
+
+.PHONY: help run test lint format worker beat bench clean venv browser vendor
+
+help:
+	@echo "make run     set everything up and serve the portal on http://$(HOST_PORT)"
+	@echo "make test    lint, migration check and the whole test suite (browser tests included)"
+	@echo "make worker  a Celery worker (needs REDIS_URL)"
+	@echo "make beat    the Celery beat scheduler (needs REDIS_URL)"
+
+$(PY):
+	@if [ -z "$(PYTHON_FOUND)" ]; then \
+		echo "No Python 3.12 or newer was found on PATH or under pyenv. Install one (for example" \
+		     "'pyenv install 3.13' or your system's python3.13 package) and run make again." >&2; exit 1; fi
+	$(PYTHON_FOUND) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Reinstalls only when the dependency list or the constraints change.
+$(VENV)/.installed: pyproject.toml requirements/constraints.txt | $(PY)
+	$(BIN)/pip install --quiet -c requirements/constraints.txt -e ".[dev]"
+	@touch $@
+
+venv: $(VENV)/.installed
+
+run: export DJANGO_DEBUG ?= 1
+run: venv
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_reference_data
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver $(HOST_PORT)
+
+test: venv browser
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The browser tests drive Debian's chromium; provide it when it is missing.
+browser:
+	@scripts/ensure-chromium
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+worker: venv
+	$(BIN)/celery -A upr_portal worker --loglevel=INFO
+
+beat: venv
+	$(BIN)/celery -A upr_portal beat --loglevel=INFO --schedule var/celerybeat-schedule
+
+clean:
+	rm -rf $(VENV) var/static .pytest_cache .ruff_cache
+
+# Refreshes static/vendor/ from the npm packages pinned in package.json (the copies are committed).
+vendor:
+	npm ci --no-audit --no-fund
+	mkdir -p static/vendor/bootstrap
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map \
+	   node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map \
+	   node_modules/bootstrap/LICENSE static/vendor/bootstrap/

@@ -1,0 +1,169 @@
+"""Organisations, the coalitions they form for a review, and the people who work in them."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from upr_portal.db import TimeStampedModel
+
+
+class Organisation(TimeStampedModel):
+    class Kind(models.TextChoices):
+        NGO = "ngo", _("NGO")
+        NHRI = "nhri", _("National human rights institution")
+        NETWORK = "network", _("Network")
+        ACADEMIC = "academic", _("Academic")
+        FAITH_BASED = "faith", _("Faith-based organisation")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.NGO)
+    city = models.CharField(_("city"), max_length=100)
+    country = models.ForeignKey(
+        "reviews.State", on_delete=models.PROTECT, related_name="organisations", verbose_name=_("country")
+    )
+    website = models.URLField(_("website"), blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    description = models.TextField(
+        _("mandate and activities"),
+        blank=True,
+        help_text=_("At most 200 words: used in pre-session applications and submission annexes."),
+    )
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+
+class Coalition(TimeStampedModel):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    secretariat = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="coalitions_led",
+        verbose_name=_("secretariat"),
+    )
+    reviews = models.ManyToManyField(
+        "reviews.Review", related_name="coalitions", blank=True, verbose_name=_("reviews worked on")
+    )
+    description = models.TextField(_("description"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="coalition-logos/", blank=True)
+
+    class Meta:
+        verbose_name = _("coalition")
+        verbose_name_plural = _("coalitions")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CoalitionOrganisation(TimeStampedModel):
+    """An organisation's membership of a coalition."""
+
+    class Status(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        ACTIVE = "active", _("Active")
+        LEFT = "left", _("Left")
+
+    coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="member_organisations")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="coalition_memberships")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("member organisation")
+        verbose_name_plural = _("member organisations")
+        ordering = ["organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coalition", "organisation"],
+                name="coalitions_org_membership_unique",
+                violation_error_message=_("This organisation is already a member of this coalition."),
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(joined_on__isnull=True) | Q(left_on__gte=F("joined_on")),
+                name="coalitions_org_membership_dates_ordered",
+                violation_error_message=_("An organisation cannot leave before it joined."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} – {self.coalition}"
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", _("Coordinator (secretariat)")
+    CLUSTER_LEAD = "cluster_lead", _("Cluster lead")
+    DRAFTER = "drafter", _("Drafter")
+    REVIEWER = "reviewer", _("Reviewer (comments, no edits)")
+    OBSERVER = "observer", _("Observer (read only)")
+
+
+class Membership(TimeStampedModel):
+    """A person in a coalition, through one of its member organisations, with one role."""
+
+    coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coalition_memberships"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="people")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.DRAFTER)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["user__full_name", "user__email"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coalition", "user"],
+                name="coalitions_membership_one_per_person",
+                violation_error_message=_("This person is already a member of this coalition."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.coalition} ({self.get_role_display()})"
+
+
+class Cluster(TimeStampedModel):
+    """A thematic cluster of a coalition (for example the right to health), led by a member organisation."""
+
+    coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="clusters")
+    name = models.CharField(_("name"), max_length=200)
+    lead_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="clusters_led",
+        null=True,
+        blank=True,
+        verbose_name=_("lead organisation"),
+    )
+    organisations = models.ManyToManyField(
+        Organisation, related_name="clusters", blank=True, verbose_name=_("member organisations")
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("cluster")
+        verbose_name_plural = _("clusters")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coalition", "name"],
+                name="coalitions_cluster_name_unique",
+                violation_error_message=_("This coalition already has a cluster with this name."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name

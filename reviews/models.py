@@ -1,0 +1,254 @@
+"""The UPR calendar: States, cycles, Working Group sessions, reviews and their milestones, limits.
+
+Everything here is data an admin can edit; the reference values come from reviews/data/ through
+``manage.py load_reference_data``.
+"""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from upr_portal.db import TimeStampedModel
+
+
+class RegionalGroup(models.Model):
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("UN regional group")
+        verbose_name_plural = _("UN regional groups")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class State(TimeStampedModel):
+    class Status(models.TextChoices):
+        MEMBER = "member", _("UN member State")
+        OBSERVER = "observer", _("Observer State")
+
+    code = models.CharField(
+        _("ISO 3166-1 alpha-3 code"),
+        max_length=3,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z]{3}$", _("Enter three capital letters, for example KEN."))],
+    )
+    name = models.CharField(_("UN short name"), max_length=100, unique=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.MEMBER)
+    regional_groups = models.ManyToManyField(
+        RegionalGroup,
+        through="RegionalGroupMembership",
+        related_name="states",
+        verbose_name=_("UN regional groups"),
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("State")
+        verbose_name_plural = _("States")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=r"^[A-Z]{3}$"), name="reviews_state_code_alpha3"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_reviewed(self) -> bool:
+        """Observer States make recommendations but are not themselves reviewed."""
+        return self.status == self.Status.MEMBER
+
+
+class RegionalGroupMembership(models.Model):
+    state = models.ForeignKey(State, on_delete=models.CASCADE, related_name="group_memberships")
+    group = models.ForeignKey(RegionalGroup, on_delete=models.PROTECT, related_name="memberships")
+    # The USA takes part in WEOG as an observer and is counted in it for electoral purposes.
+    is_observer = models.BooleanField(_("observer in this group"), default=False)
+
+    class Meta:
+        verbose_name = _("regional group membership")
+        verbose_name_plural = _("regional group memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["state", "group"], name="reviews_group_membership_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.state} – {self.group}"
+
+
+class Cycle(TimeStampedModel):
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    start_year = models.PositiveSmallIntegerField(_("first year"))
+    end_year = models.PositiveSmallIntegerField(_("last year"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("cycle")
+        verbose_name_plural = _("cycles")
+        ordering = ["number"]
+        constraints = [
+            models.CheckConstraint(condition=Q(number__gte=1), name="reviews_cycle_number_positive"),
+            models.CheckConstraint(
+                condition=Q(end_year__isnull=True) | Q(end_year__gte=F("start_year")),
+                name="reviews_cycle_years_ordered",
+                violation_error_message=_("The last year of a cycle cannot come before its first year."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Cycle %(number)s") % {"number": self.number}
+
+
+class Session(TimeStampedModel):
+    number = models.PositiveSmallIntegerField(_("session number"), unique=True)
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("cycle"))
+    wg_start = models.DateField(_("Working Group opens"), null=True, blank=True)
+    wg_end = models.DateField(_("Working Group closes"), null=True, blank=True)
+    hrc_session = models.PositiveSmallIntegerField(
+        _("HRC session adopting the outcomes"), null=True, blank=True
+    )
+    dates_provisional = models.BooleanField(
+        _("dates are provisional"),
+        default=False,
+        help_text=_("Tick while OHCHR has not confirmed the dates."),
+    )
+    source = models.TextField(_("source"), blank=True)
+
+    class Meta:
+        verbose_name = _("Working Group session")
+        verbose_name_plural = _("Working Group sessions")
+        ordering = ["number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(wg_start__isnull=True, wg_end__isnull=True)
+                | Q(wg_start__isnull=False, wg_end__isnull=False, wg_end__gte=F("wg_start")),
+                name="reviews_session_dates_ordered",
+                violation_error_message=_(
+                    "Give both the opening and closing dates of the Working Group, the closing date "
+                    "on or after the opening date, or leave both empty."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Session %(number)s") % {"number": self.number}
+
+
+class Review(TimeStampedModel):
+    """One State reviewed in one Working Group session, with the milestones around it.
+
+    Deadlines are moments (aware datetimes, set in Geneva time); the other milestones are days.
+    """
+
+    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("State"))
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("session")
+    )
+    submission_window_opens = models.DateTimeField(_("submission window opens"), null=True, blank=True)
+    stakeholder_deadline = models.DateTimeField(_("stakeholder submission deadline"), null=True, blank=True)
+    national_report_deadline = models.DateTimeField(_("national report deadline"), null=True, blank=True)
+    pre_session = models.DateField(_("pre-session"), null=True, blank=True)
+    review_date = models.DateField(_("review in the Working Group"), null=True, blank=True)
+    adoption_date = models.DateField(_("adoption at the Human Rights Council"), null=True, blank=True)
+    mid_term_report_due = models.DateField(_("mid-term report due"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["session__number", "state__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["state", "session"],
+                name="reviews_review_state_session_unique",
+                violation_error_message=_("This State is already reviewed in this session."),
+            ),
+            models.CheckConstraint(
+                condition=Q(submission_window_opens__isnull=True)
+                | Q(stakeholder_deadline__isnull=True)
+                | Q(submission_window_opens__lt=F("stakeholder_deadline")),
+                name="reviews_review_window_before_deadline",
+                violation_error_message=_("The submission window must open before the stakeholder deadline."),
+            ),
+            models.CheckConstraint(
+                condition=Q(stakeholder_deadline__isnull=True)
+                | Q(national_report_deadline__isnull=True)
+                | Q(stakeholder_deadline__lt=F("national_report_deadline")),
+                name="reviews_review_stakeholder_before_national",
+                violation_error_message=_(
+                    "The stakeholder deadline must come before the national report deadline."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(pre_session__isnull=True)
+                | Q(review_date__isnull=True)
+                | Q(pre_session__lt=F("review_date")),
+                name="reviews_review_presession_before_review",
+                violation_error_message=_("The pre-session must come before the review."),
+            ),
+            models.CheckConstraint(
+                condition=Q(review_date__isnull=True)
+                | Q(adoption_date__isnull=True)
+                | Q(review_date__lt=F("adoption_date")),
+                name="reviews_review_review_before_adoption",
+                violation_error_message=_("The adoption must come after the review."),
+            ),
+            models.CheckConstraint(
+                condition=Q(adoption_date__isnull=True)
+                | Q(mid_term_report_due__isnull=True)
+                | Q(adoption_date__lt=F("mid_term_report_due")),
+                name="reviews_review_adoption_before_midterm",
+                violation_error_message=_("The mid-term report must be due after the adoption."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(state)s, session %(session)s") % {"state": self.state, "session": self.session.number}
+
+
+class DocumentLimit(TimeStampedModel):
+    """How long one kind of document may be in one cycle (OHCHR technical guidelines)."""
+
+    class Kind(models.TextChoices):
+        INDIVIDUAL = "individual", _("Individual stakeholder submission")
+        JOINT = "joint", _("Joint stakeholder submission")
+        NATIONAL = "national", _("National report")
+        NHRI = "nhri", _("NHRI submission")
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="limits", verbose_name=_("cycle"))
+    kind = models.CharField(_("document kind"), max_length=20, choices=Kind.choices)
+    max_words = models.PositiveIntegerField(_("maximum words"))
+    max_pages = models.PositiveSmallIntegerField(_("maximum pages"), null=True, blank=True)
+    notes_count = models.BooleanField(
+        _("footnote words count toward the limit"),
+        default=True,
+        help_text=_("OHCHR's rules do not settle this; untick if notes are not counted."),
+    )
+    note = models.TextField(_("source and remarks"), blank=True)
+
+    class Meta:
+        verbose_name = _("document limit")
+        verbose_name_plural = _("document limits")
+        ordering = ["cycle__number", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "kind"],
+                name="reviews_limit_cycle_kind_unique",
+                violation_error_message=_("This cycle already has a limit for this kind of document."),
+            ),
+            models.CheckConstraint(
+                condition=Q(max_words__gt=0),
+                name="reviews_limit_words_positive",
+                violation_error_message=_("The word limit must be more than zero."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(kind)s, cycle %(cycle)s: %(words)s words") % {
+            "kind": self.get_kind_display(),
+            "cycle": self.cycle.number,
+            "words": self.max_words,
+        }
