@@ -19,4 +19,6 @@ class UserAdmin(BaseUserAdmin):
         (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
-    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "full_name", "usable_password", "password1", "password2"]})]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "full_name", "usable_password", "password1", "password2"]})
+    ]

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from coalitions.validators import validate_description_length, validate_logo
 from upr_portal.db import TimeStampedModel
 
 
@@ -29,6 +30,7 @@ class Organisation(TimeStampedModel):
     description = models.TextField(
         _("mandate and activities"),
         blank=True,
+        validators=[validate_description_length],
         help_text=_("At most 200 words: used in pre-session applications and submission annexes."),
     )
 
@@ -54,7 +56,13 @@ class Coalition(TimeStampedModel):
         "reviews.Review", related_name="coalitions", blank=True, verbose_name=_("reviews worked on")
     )
     description = models.TextField(_("description"), blank=True)
-    logo = models.ImageField(_("logo"), upload_to="coalition-logos/", blank=True)
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="coalition-logos/",
+        blank=True,
+        validators=[validate_logo],
+        help_text=_("PNG, JPEG or WebP, at most 1 MB."),
+    )
 
     class Meta:
         verbose_name = _("coalition")
@@ -112,9 +120,7 @@ class Membership(TimeStampedModel):
     """A person in a coalition, through one of its member organisations, with one role."""
 
     coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coalition_memberships"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coalition_memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="people")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.DRAFTER)
     is_active = models.BooleanField(_("active"), default=True)
@@ -167,3 +173,85 @@ class Cluster(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+
+class Invitation(TimeStampedModel):
+    """An email invitation to join a coalition through an organisation, with a role.
+
+    The link carries a signed token of the invitation's id and ``key``; resending rotates the key,
+    so only the newest link works, and accepting or revoking ends it for good.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        REVOKED = "revoked", _("Revoked")
+
+    coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="invitations")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="invitations", verbose_name=_("organisation")
+    )
+    email = models.EmailField(_("email address"))
+    full_name = models.CharField(_("name"), max_length=200, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.DRAFTER)
+    message = models.TextField(_("personal message"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    key = models.CharField(max_length=64, editable=False)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    send_count = models.PositiveSmallIntegerField(_("times sent"), default=0)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    delivery_error = models.TextField(_("delivery problem"), blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coalition", "email"],
+                condition=Q(status="pending"),
+                name="coalitions_invitation_one_pending_per_email",
+                violation_error_message=_("This person already has a pending invitation to this coalition."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.coalition}"
+
+
+class AuditEvent(models.Model):
+    """Who did what, and when, to a coalition's membership: kept for accountability."""
+
+    class Action(models.TextChoices):
+        COALITION_CREATED = "coalition_created", _("created the coalition")
+        COALITION_CHANGED = "coalition_changed", _("changed the coalition's details")
+        INVITED = "invited", _("invited")
+        INVITATION_RESENT = "invitation_resent", _("resent the invitation to")
+        INVITATION_REVOKED = "invitation_revoked", _("revoked the invitation to")
+        INVITATION_ACCEPTED = "invitation_accepted", _("accepted the invitation")
+        ROLE_CHANGED = "role_changed", _("changed the role of")
+        MEMBER_REMOVED = "member_removed", _("removed")
+        ORGANISATION_REMOVED = "organisation_removed", _("removed the organisation")
+        CLUSTER_CREATED = "cluster_created", _("created the cluster")
+        CLUSTER_CHANGED = "cluster_changed", _("changed the cluster")
+        CLUSTER_DELETED = "cluster_deleted", _("deleted the cluster")
+
+    coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="audit_events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
+    subject = models.CharField(_("about"), max_length=300, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.actor} {self.get_action_display()} {self.subject}"

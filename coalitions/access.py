@@ -1,0 +1,36 @@
+"""How views apply coalitions/rules.py: hidden objects answer 404, refused actions 403 with a reason."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from coalitions.rules import can
+
+REFUSALS = {
+    "coalitions.change_coalition": _("Only the coalition's coordinators can change its details."),
+    "coalitions.manage_members": _("Only the coalition's coordinators can change roles or remove members."),
+    "coalitions.manage_invitations": _("Only the coalition's coordinators can invite people."),
+    "coalitions.view_audit_log": _("Only the coalition's coordinators can see the activity log."),
+    "coalitions.add_cluster": _("Only the coalition's coordinators can create clusters."),
+    "coalitions.change_cluster": _("Only coordinators and the cluster's lead can change this cluster."),
+    "coalitions.delete_cluster": _("Only the coalition's coordinators can delete clusters."),
+    "coalitions.change_organisation": _(
+        "Only the organisation's own people and the coordinators of its coalitions can change its profile."
+    ),
+}
+
+
+def get_visible_or_404(user, rule: str, queryset: QuerySet, **lookup) -> Model:
+    """The object, or 404 when it does not exist *or* the user may not see it: outsiders learn nothing."""
+    obj = queryset.filter(**lookup).first()
+    if obj is None or not can(user, rule, obj):
+        raise Http404
+    return obj
+
+
+def require(user, rule: str, obj) -> None:
+    if not can(user, rule, obj):
+        raise PermissionDenied(REFUSALS.get(rule, _("You do not have the right to do this.")))

@@ -1,0 +1,127 @@
+"""Who may see and do what in a coalition: the one place every view, template and API asks.
+
+The rules live in django-rules' shared rule set (``rules.test_rule`` and the ``{% test_rule %}``
+template tag), not in Django's model permissions: ``User.has_perm`` lets superusers through every
+check, and a site administrator must not read a coalition's drafts in the portal by accident.
+Site administration happens in the Django admin.
+
+Views first ask a *view* rule and answer 404 when it fails (an outsider learns nothing, not even
+that the object exists), then ask the action's rule and answer 403 with an explanation.
+docs/permissions.md is the matrix of these rules; tests/coalitions/test_permissions.py checks it.
+"""
+
+from __future__ import annotations
+
+import rules
+
+from coalitions.models import Cluster, Coalition, CoalitionOrganisation, Membership, Organisation, Role
+
+EDITING_ROLES = {Role.COORDINATOR, Role.CLUSTER_LEAD, Role.DRAFTER}
+
+
+def memberships_of(user) -> dict[int, Membership]:
+    """The user's active memberships by coalition id, read once per request and kept on the user."""
+    if not user.is_authenticated:
+        return {}
+    cached = getattr(user, "_coalition_memberships", None)
+    if cached is None:
+        cached = {m.coalition_id: m for m in Membership.objects.filter(user=user, is_active=True)}
+        user._coalition_memberships = cached
+    return cached
+
+
+def forget_memberships(user) -> None:
+    """Drops the cached memberships after a change to them within the same request."""
+    user.__dict__.pop("_coalition_memberships", None)
+
+
+def coalition_id_of(obj) -> int | None:
+    if obj is None:
+        return None
+    if isinstance(obj, Coalition):
+        return obj.pk
+    return getattr(obj, "coalition_id", None)
+
+
+def membership_in(user, obj) -> Membership | None:
+    return memberships_of(user).get(coalition_id_of(obj))
+
+
+def role_in(user, obj) -> str | None:
+    membership = membership_in(user, obj)
+    return membership.role if membership else None
+
+
+@rules.predicate
+def is_member(user, obj) -> bool:
+    return membership_in(user, obj) is not None
+
+
+@rules.predicate
+def is_coordinator(user, obj) -> bool:
+    return role_in(user, obj) == Role.COORDINATOR
+
+
+@rules.predicate
+def leads_cluster(user, cluster: Cluster) -> bool:
+    """A cluster lead leads the clusters whose lead organisation is the one they act for."""
+    membership = membership_in(user, cluster)
+    return (
+        membership is not None
+        and membership.role == Role.CLUSTER_LEAD
+        and cluster.lead_organisation_id is not None
+        and membership.organisation_id == cluster.lead_organisation_id
+    )
+
+
+def _coalitions_with_organisation(organisation: Organisation) -> set[int]:
+    cached = getattr(organisation, "_coalition_ids", None)
+    if cached is None:
+        cached = set(
+            CoalitionOrganisation.objects.filter(organisation=organisation)
+            .exclude(status=CoalitionOrganisation.Status.LEFT)
+            .values_list("coalition_id", flat=True)
+        )
+        cached |= set(Coalition.objects.filter(secretariat=organisation).values_list("pk", flat=True))
+        organisation._coalition_ids = cached
+    return cached
+
+
+@rules.predicate
+def shares_coalition_with(user, organisation: Organisation) -> bool:
+    return bool(memberships_of(user).keys() & _coalitions_with_organisation(organisation))
+
+
+@rules.predicate
+def coordinates_coalition_with(user, organisation: Organisation) -> bool:
+    mine = {cid for cid, m in memberships_of(user).items() if m.role == Role.COORDINATOR}
+    return bool(mine & _coalitions_with_organisation(organisation))
+
+
+@rules.predicate
+def acts_for_organisation(user, organisation: Organisation) -> bool:
+    return any(m.organisation_id == organisation.pk and m.role in EDITING_ROLES for m in memberships_of(user).values())
+
+
+is_signed_in = rules.is_authenticated
+
+# Coalition-wide rules: the object is a coalition or anything with a ``coalition_id``.
+rules.add_rule("coalitions.create_coalition", is_signed_in)
+rules.add_rule("coalitions.view_coalition", is_member)
+rules.add_rule("coalitions.change_coalition", is_coordinator)
+rules.add_rule("coalitions.view_members", is_member)
+rules.add_rule("coalitions.manage_members", is_coordinator)
+rules.add_rule("coalitions.manage_invitations", is_coordinator)
+rules.add_rule("coalitions.view_audit_log", is_coordinator)
+rules.add_rule("coalitions.add_cluster", is_coordinator)
+# Cluster rules: the object is a cluster.
+rules.add_rule("coalitions.view_cluster", is_member)
+rules.add_rule("coalitions.change_cluster", is_coordinator | leads_cluster)
+rules.add_rule("coalitions.delete_cluster", is_coordinator)
+# Organisation rules: the object is an organisation.
+rules.add_rule("coalitions.view_organisation", shares_coalition_with)
+rules.add_rule("coalitions.change_organisation", coordinates_coalition_with | acts_for_organisation)
+
+
+def can(user, rule: str, obj=None) -> bool:
+    return rules.test_rule(rule, user, obj)

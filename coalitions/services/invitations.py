@@ -1,0 +1,239 @@
+"""Invitations: create, send, resend, revoke and accept, each recorded in the audit log.
+
+A link is ``signing.dumps({"i": id, "k": key})``: signed (tampering fails), timestamped (expires
+after INVITATION_MAX_AGE_DAYS), and tied to the invitation's current key (resending rotates it, so
+an older link stops working). Accepting or revoking ends the invitation, so a link works once.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from coalitions.models import AuditEvent, Coalition, CoalitionOrganisation, Invitation, Membership, Organisation
+from coalitions.rules import forget_memberships
+from coalitions.services.coalitions import audit
+from coalitions.services.errors import CoalitionError
+
+SALT = "coalitions.invitation"
+
+
+def _new_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps({"i": invitation.pk, "k": invitation.key}, salt=SALT, compress=True)
+
+
+def invitation_url(invitation: Invitation) -> str:
+    return settings.SITE_URL + reverse("coalitions:invitation_accept", args=[invitation_token(invitation)])
+
+
+def max_age_seconds() -> int:
+    return settings.INVITATION_MAX_AGE_DAYS * 24 * 3600
+
+
+@dataclass(frozen=True)
+class TokenCheck:
+    invitation: Invitation | None
+    problem: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.invitation is not None and not self.problem
+
+
+def invitation_from_token(token: str) -> TokenCheck:
+    """Reads a link's token and says, in plain words, why it cannot be used if it cannot."""
+    try:
+        data = signing.loads(token, salt=SALT, max_age=max_age_seconds())
+    except signing.SignatureExpired:
+        return TokenCheck(
+            None,
+            _(
+                "This invitation link has expired (links are valid for %(days)d days). "
+                "Ask the coalition's coordinator to send it again."
+            )
+            % {"days": settings.INVITATION_MAX_AGE_DAYS},
+        )
+    except signing.BadSignature:
+        return TokenCheck(None, _("This invitation link is not valid. Check that you copied the whole link."))
+    invitation = Invitation.objects.select_related("coalition", "organisation").filter(pk=data.get("i")).first()
+    if invitation is None or invitation.status == Invitation.Status.REVOKED:
+        return TokenCheck(None, _("This invitation was withdrawn. Ask the coalition's coordinator for a new one."))
+    if invitation.status == Invitation.Status.ACCEPTED:
+        return TokenCheck(None, _("This invitation has already been used. Sign in to reach the coalition."))
+    if not secrets.compare_digest(str(data.get("k", "")), invitation.key):
+        return TokenCheck(
+            None, _("A newer invitation was sent to this address. Use the link in the most recent email.")
+        )
+    return TokenCheck(invitation)
+
+
+def _enqueue_send(invitation: Invitation) -> None:
+    from coalitions.tasks import send_invitation
+
+    send_invitation.delay_on_commit(invitation_id=invitation.pk, key=invitation.key)
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    coalition: Coalition,
+    actor: User,
+    email: str,
+    organisation: Organisation,
+    role: str,
+    full_name: str = "",
+    message: str = "",
+) -> Invitation:
+    """Invites a person into ``organisation`` of the coalition and emails the link after commit. Atomic."""
+    email = User.objects.normalize_email(email).lower()
+    if Membership.objects.filter(coalition=coalition, user__email__iexact=email, is_active=True).exists():
+        raise CoalitionError(_("%(email)s is already a member of this coalition.") % {"email": email})
+    if Invitation.objects.filter(coalition=coalition, email__iexact=email, status=Invitation.Status.PENDING).exists():
+        raise CoalitionError(
+            _("%(email)s already has a pending invitation: resend it from the list instead.") % {"email": email}
+        )
+    CoalitionOrganisation.objects.get_or_create(
+        coalition=coalition,
+        organisation=organisation,
+        defaults={"status": CoalitionOrganisation.Status.INVITED},
+    )
+    CoalitionOrganisation.objects.filter(
+        coalition=coalition, organisation=organisation, status=CoalitionOrganisation.Status.LEFT
+    ).update(status=CoalitionOrganisation.Status.INVITED, left_on=None)
+    invitation = Invitation.objects.create(
+        coalition=coalition,
+        organisation=organisation,
+        email=email,
+        full_name=full_name,
+        role=role,
+        message=message,
+        key=_new_key(),
+        invited_by=actor,
+    )
+    audit(
+        coalition=coalition,
+        actor=actor,
+        action=AuditEvent.Action.INVITED,
+        subject=email,
+        role=role,
+        organisation=str(organisation),
+    )
+    _enqueue_send(invitation)
+    return invitation
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation, actor: User) -> Invitation:
+    """Sends a fresh link; the previous link stops working. Atomic."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status != Invitation.Status.PENDING:
+        raise CoalitionError(_("Only a pending invitation can be sent again."))
+    invitation.key = _new_key()
+    invitation.delivery_error = ""
+    invitation.save(update_fields=["key", "delivery_error", "updated_at"])
+    audit(
+        coalition=invitation.coalition,
+        actor=actor,
+        action=AuditEvent.Action.INVITATION_RESENT,
+        subject=invitation.email,
+    )
+    _enqueue_send(invitation)
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, actor: User) -> Invitation:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status != Invitation.Status.PENDING:
+        raise CoalitionError(_("Only a pending invitation can be withdrawn."))
+    invitation.status = Invitation.Status.REVOKED
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["status", "revoked_at", "updated_at"])
+    audit(
+        coalition=invitation.coalition,
+        actor=actor,
+        action=AuditEvent.Action.INVITATION_REVOKED,
+        subject=invitation.email,
+    )
+    return invitation
+
+
+def invitation_mark_sent(*, invitation_id: int, key: str) -> Invitation | None:
+    """Records a delivery; returns None when the invitation changed since the mail was queued."""
+    invitation = Invitation.objects.filter(pk=invitation_id, key=key, status=Invitation.Status.PENDING).first()
+    if invitation is None:
+        return None
+    Invitation.objects.filter(pk=invitation.pk).update(
+        sent_at=timezone.now(), send_count=invitation.send_count + 1, delivery_error=""
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
+    """Makes ``user`` a member with the invited role and organisation. Atomic.
+
+    The invitation row is locked, so two clicks on the same link cannot both succeed.
+    """
+    invitation = (
+        Invitation.objects.select_for_update().select_related("coalition", "organisation").get(pk=invitation.pk)
+    )
+    if invitation.status != Invitation.Status.PENDING:
+        raise CoalitionError(_("This invitation has already been used or withdrawn."))
+    if user.email.lower() != invitation.email.lower():
+        raise CoalitionError(
+            _(
+                "This invitation was sent to %(invited)s, but you are signed in as %(current)s. "
+                "Sign out and open the link again, or ask for an invitation to your own address."
+            )
+            % {"invited": invitation.email, "current": user.email}
+        )
+    membership, created = Membership.objects.get_or_create(
+        coalition=invitation.coalition,
+        user=user,
+        defaults={"organisation": invitation.organisation, "role": invitation.role},
+    )
+    if not created:
+        if membership.is_active:
+            raise CoalitionError(_("You are already a member of this coalition."))
+        membership.organisation = invitation.organisation
+        membership.role = invitation.role
+        membership.is_active = True
+        membership.save(update_fields=["organisation", "role", "is_active", "updated_at"])
+    CoalitionOrganisation.objects.filter(coalition=invitation.coalition, organisation=invitation.organisation).exclude(
+        status=CoalitionOrganisation.Status.ACTIVE
+    ).update(status=CoalitionOrganisation.Status.ACTIVE, joined_on=timezone.localdate(), left_on=None)
+    invitation.status = Invitation.Status.ACCEPTED
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["status", "accepted_at", "accepted_by", "updated_at"])
+    forget_memberships(user)
+    audit(
+        coalition=invitation.coalition,
+        actor=user,
+        action=AuditEvent.Action.INVITATION_ACCEPTED,
+        subject=invitation.email,
+        role=invitation.role,
+    )
+    return membership
+
+
+@transaction.atomic
+def invitation_accept_as_new_user(*, invitation: Invitation, full_name: str, password: str) -> tuple[User, Membership]:
+    """Creates the account for the invited address, then accepts. Atomic."""
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise CoalitionError(_("An account already uses this address: sign in to accept the invitation."))
+    user = User.objects.create_user(invitation.email, password, full_name=full_name)
+    return user, invitation_accept(invitation=invitation, user=user)

@@ -1,0 +1,113 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from coalitions import selectors, services
+from coalitions.access import get_visible_or_404, require
+from coalitions.forms import CoalitionCreateForm, CoalitionForm
+from coalitions.models import Coalition, Role
+from coalitions.rules import role_in
+from coalitions.services.errors import CoalitionError
+from reviews.selectors import milestones_due_for_user
+
+
+def coalition_for(request, pk: int, rule: str = "coalitions.view_coalition") -> Coalition:
+    coalition = get_visible_or_404(
+        request.user, "coalitions.view_coalition", Coalition.objects.select_related("secretariat"), pk=pk
+    )
+    if rule != "coalitions.view_coalition":
+        require(request.user, rule, coalition)
+    return coalition
+
+
+@login_required
+@require_GET
+def my_coalitions(request):
+    return render(
+        request,
+        "coalitions/my_coalitions.html",
+        {"coalitions": selectors.coalitions_for_user(user=request.user), "roles": Role.choices},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def coalition_create(request):
+    form = CoalitionCreateForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            secretariat = form.cleaned_data["secretariat"] or services.organisation_create(
+                **form.new_organisation_fields()
+            )
+            coalition = services.coalition_create(
+                creator=request.user,
+                secretariat=secretariat,
+                name=form.cleaned_data["name"],
+                acronym=form.cleaned_data["acronym"],
+                description=form.cleaned_data["description"],
+                reviews=form.cleaned_data["reviews"],
+                logo=form.cleaned_data.get("logo"),
+            )
+        except CoalitionError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("The coalition %(name)s is created. Invite its members next.") % {"name": coalition.name}
+            )
+            return redirect("coalitions:home", pk=coalition.pk)
+    return render(request, "coalitions/coalition_form.html", {"form": form, "creating": True})
+
+
+@login_required
+@require_GET
+def coalition_home(request, pk: int):
+    coalition = coalition_for(request, pk)
+    today = timezone.localdate()
+    due = [
+        item for item in milestones_due_for_user(user=request.user, today=today) if item.coalition.pk == coalition.pk
+    ]
+    return render(
+        request,
+        "coalitions/coalition_home.html",
+        {
+            "coalition": coalition,
+            "my_role": role_in(request.user, coalition),
+            "reviews": selectors.coalition_reviews(coalition=coalition),
+            "due": due[:6],
+            "organisations": selectors.member_organisations(coalition=coalition),
+            "clusters": selectors.clusters_of(coalition=coalition),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def coalition_edit(request, pk: int):
+    coalition = coalition_for(request, pk, "coalitions.change_coalition")
+    form = CoalitionForm(request.POST or None, request.FILES or None, instance=coalition)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in ("name", "acronym", "description")}
+        if "logo" in form.changed_data:
+            fields["logo"] = form.cleaned_data["logo"] or ""
+        # The form only validated; the service saves, so the unsaved instance is reloaded first.
+        coalition.refresh_from_db()
+        services.coalition_update(
+            coalition=coalition, actor=request.user, reviews=form.cleaned_data["reviews"], **fields
+        )
+        messages.success(request, _("The coalition's details are saved."))
+        return redirect("coalitions:home", pk=coalition.pk)
+    return render(request, "coalitions/coalition_form.html", {"form": form, "coalition": coalition})
+
+
+@login_required
+@require_GET
+def activity(request, pk: int):
+    coalition = coalition_for(request, pk, "coalitions.view_audit_log")
+    return render(
+        request,
+        "coalitions/activity.html",
+        {"coalition": coalition, "events": selectors.audit_events_of(coalition=coalition)},
+    )

@@ -1,0 +1,47 @@
+"""Fixtures shared by every test package."""
+
+from dataclasses import dataclass
+
+import pytest
+from celery import Celery
+
+
+@dataclass(frozen=True)
+class CeleryRunner:
+    """Where the tasks of a test run: ``redis-worker`` (a real worker thread) or ``in-process``."""
+
+    mode: str
+    app: Celery
+
+
+def celery_mode() -> str:
+    from django.conf import settings
+
+    return "redis-worker" if settings.REDIS_URL else "in-process"
+
+
+@pytest.fixture(scope="session")
+def celery_worker():
+    """A real Celery worker consuming from REDIS_URL when it is set (CI), else Celery's eager mode.
+
+    The worker runs in a thread of the test process with the solo pool and the portal's own app and
+    settings, so tasks travel through the real broker and result backend. Tasks that touch the
+    database need transactional tests: the worker thread does not see a test's open transaction.
+    """
+    from upr_portal.celery import app
+
+    if celery_mode() == "in-process":
+        assert app.conf.task_always_eager is True
+        yield CeleryRunner(mode="in-process", app=app)
+        return
+
+    import celery.contrib.testing.tasks  # noqa: F401 - registers celery.ping for the start-up ping check
+    from celery.contrib.testing.worker import start_worker
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=True, shutdown_timeout=10, loglevel="WARNING"):
+            yield CeleryRunner(mode="redis-worker", app=app)
+    finally:
+        app.conf.task_always_eager = eager
