@@ -4,12 +4,19 @@ Everything here is data an admin can edit; the reference values come from review
 ``manage.py load_reference_data``.
 """
 
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from upr_portal.db import TimeStampedModel
+
+# OHCHR sets every deadline at 23:59 Geneva time, whatever the portal's or the user's time zone.
+GENEVA = ZoneInfo("Europe/Zurich")
 
 
 class RegionalGroup(models.Model):
@@ -107,9 +114,7 @@ class Session(TimeStampedModel):
     cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("cycle"))
     wg_start = models.DateField(_("Working Group opens"), null=True, blank=True)
     wg_end = models.DateField(_("Working Group closes"), null=True, blank=True)
-    hrc_session = models.PositiveSmallIntegerField(
-        _("HRC session adopting the outcomes"), null=True, blank=True
-    )
+    hrc_session = models.PositiveSmallIntegerField(_("HRC session adopting the outcomes"), null=True, blank=True)
     dates_provisional = models.BooleanField(
         _("dates are provisional"),
         default=False,
@@ -144,9 +149,7 @@ class Review(TimeStampedModel):
     """
 
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("State"))
-    session = models.ForeignKey(
-        Session, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("session")
-    )
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("session"))
     submission_window_opens = models.DateTimeField(_("submission window opens"), null=True, blank=True)
     stakeholder_deadline = models.DateTimeField(_("stakeholder submission deadline"), null=True, blank=True)
     national_report_deadline = models.DateTimeField(_("national report deadline"), null=True, blank=True)
@@ -178,9 +181,7 @@ class Review(TimeStampedModel):
                 | Q(national_report_deadline__isnull=True)
                 | Q(stakeholder_deadline__lt=F("national_report_deadline")),
                 name="reviews_review_stakeholder_before_national",
-                violation_error_message=_(
-                    "The stakeholder deadline must come before the national report deadline."
-                ),
+                violation_error_message=_("The stakeholder deadline must come before the national report deadline."),
             ),
             models.CheckConstraint(
                 condition=Q(pre_session__isnull=True)
@@ -207,6 +208,56 @@ class Review(TimeStampedModel):
 
     def __str__(self):
         return _("%(state)s, session %(session)s") % {"state": self.state, "session": self.session.number}
+
+    def clean(self):
+        """Rules that span related rows, which a database constraint cannot express.
+
+        One review per State per cycle is checked here and in ``reviews.services`` rather than by a
+        constraint: the cycle lives on the session, and copying it onto the review would let the two
+        drift apart.
+        """
+        super().clean()
+        errors = {}
+        state = self.state if self.state_id else None
+        session = self.session if self.session_id else None
+        if state is not None and not state.is_reviewed:
+            errors["state"] = _("%(state)s is an observer State: observer States are not reviewed.") % {"state": state}
+        if state is not None and session is not None:
+            other = self.other_review_in_cycle(state=state, session=session)
+            if other is not None:
+                errors.setdefault(
+                    "state",
+                    _("%(state)s is already reviewed in session %(session)s of this cycle.")
+                    % {"state": state, "session": other.session.number},
+                )
+        if (
+            session is not None
+            and self.review_date
+            and session.wg_start
+            and session.wg_end
+            and not session.wg_start <= self.review_date <= session.wg_end
+        ):
+            errors["review_date"] = _(
+                "The review must take place during the Working Group session, between %(start)s and %(end)s."
+            ) % {"start": session.wg_start.isoformat(), "end": session.wg_end.isoformat()}
+        if (
+            self.national_report_deadline
+            and self.pre_session
+            and self.national_report_deadline.astimezone(GENEVA).date() >= self.pre_session
+        ):
+            errors["national_report_deadline"] = _("The national report deadline must come before the pre-session.")
+        if errors:
+            raise ValidationError(errors)
+
+    def other_review_in_cycle(self, *, state, session):
+        """The State's review in another session of the same cycle, if there is one."""
+        return (
+            Review.objects.filter(state=state, session__cycle_id=session.cycle_id)
+            .exclude(pk=self.pk)
+            .select_related("session")
+            .order_by("session__number")
+            .first()
+        )
 
 
 class DocumentLimit(TimeStampedModel):
@@ -251,4 +302,43 @@ class DocumentLimit(TimeStampedModel):
             "kind": self.get_kind_display(),
             "cycle": self.cycle.number,
             "words": self.max_words,
+        }
+
+
+class DeadlineReminder(models.Model):
+    """A reminder email sent to one person about one review's stakeholder deadline.
+
+    The row is the claim: it is inserted before the email goes out, in the same transaction, and the
+    unique constraint makes a second worker's insert fail, so a reminder is never sent twice.
+    """
+
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="deadline_reminders", verbose_name=_("review")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="deadline_reminders",
+        verbose_name=_("person"),
+    )
+    days_before = models.PositiveSmallIntegerField(_("days before the deadline"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("deadline reminder")
+        verbose_name_plural = _("deadline reminders")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "user", "days_before"],
+                name="reviews_deadline_reminder_once",
+                violation_error_message=_("This reminder has already been sent."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(review)s: %(days)s days before, to %(user)s") % {
+            "review": self.review,
+            "days": self.days_before,
+            "user": self.user,
         }

@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from coalitions import selectors as coalition_selectors
 from reviews import selectors as review_selectors
 from upr_portal import health
 
@@ -10,7 +11,10 @@ from upr_portal import health
 @require_GET
 def home(request):
     if request.user.is_authenticated:
-        context = {"due": review_selectors.milestones_due_for_user(user=request.user)}
+        context = {
+            "due": review_selectors.milestones_due_for_user(user=request.user),
+            "coalitions": coalition_selectors.coalitions_for_user(user=request.user),
+        }
     else:
         context = {"upcoming": review_selectors.upcoming_reviews()}
     return render(request, "home.html", context)

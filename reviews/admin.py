@@ -1,0 +1,135 @@
+from django.contrib import admin
+from django.db.models import Q
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from reviews.forms import ReviewAdminForm
+from reviews.models import (
+    GENEVA,
+    Cycle,
+    DeadlineReminder,
+    DocumentLimit,
+    RegionalGroup,
+    RegionalGroupMembership,
+    Review,
+    Session,
+    State,
+)
+
+
+class UpcomingFilter(admin.SimpleListFilter):
+    """Sessions whose Working Group has not closed yet, or whose dates are not known."""
+
+    title = _("upcoming")
+    parameter_name = "upcoming"
+    wg_end_field = "wg_end"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Upcoming or dates unknown")), ("no", _("Past"))]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate(timezone.now(), GENEVA)
+        upcoming = Q(**{f"{self.wg_end_field}__gte": today}) | Q(**{f"{self.wg_end_field}__isnull": True})
+        if self.value() == "yes":
+            return queryset.filter(upcoming)
+        if self.value() == "no":
+            return queryset.exclude(upcoming)
+        return queryset
+
+
+class ReviewUpcomingFilter(UpcomingFilter):
+    wg_end_field = "session__wg_end"
+
+
+@admin.register(RegionalGroup)
+class RegionalGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+
+
+class RegionalGroupMembershipInline(admin.TabularInline):
+    model = RegionalGroupMembership
+    extra = 0
+
+
+@admin.register(State)
+class StateAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "status", "groups"]
+    list_filter = ["regional_groups", "status"]
+    search_fields = ["name", "code"]
+    inlines = [RegionalGroupMembershipInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("regional_groups")
+
+    @admin.display(description=_("UN regional groups"))
+    def groups(self, obj):
+        return ", ".join(group.name for group in obj.regional_groups.all())
+
+
+class DocumentLimitInline(admin.TabularInline):
+    model = DocumentLimit
+    extra = 0
+
+
+@admin.register(Cycle)
+class CycleAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "start_year", "end_year"]
+    inlines = [DocumentLimitInline]
+
+
+class ReviewInline(admin.TabularInline):
+    model = Review
+    form = ReviewAdminForm
+    extra = 0
+    fields = ["state", "stakeholder_deadline", "national_report_deadline", "review_date"]
+    autocomplete_fields = ["state"]
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "cycle", "wg_start", "wg_end", "hrc_session", "dates_provisional"]
+    list_filter = ["cycle", UpcomingFilter, "dates_provisional"]
+    search_fields = ["number", "reviews__state__name", "reviews__state__code"]
+    list_select_related = ["cycle"]
+    inlines = [ReviewInline]
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    form = ReviewAdminForm
+    list_display = ["state", "session", "stakeholder_deadline_geneva", "review_date"]
+    list_filter = ["session__cycle", "session", "state__regional_groups", ReviewUpcomingFilter]
+    search_fields = ["state__name", "state__code"]
+    list_select_related = ["state", "session"]
+    autocomplete_fields = ["state", "session"]
+    date_hierarchy = "stakeholder_deadline"
+
+    @admin.display(description=_("stakeholder deadline (Geneva time)"), ordering="stakeholder_deadline")
+    def stakeholder_deadline_geneva(self, obj):
+        if obj.stakeholder_deadline is None:
+            return None
+        return formats.date_format(timezone.localtime(obj.stakeholder_deadline, GENEVA), "j M Y, H:i")
+
+
+@admin.register(DocumentLimit)
+class DocumentLimitAdmin(admin.ModelAdmin):
+    list_display = ["kind", "cycle", "max_words", "max_pages", "notes_count"]
+    list_filter = ["cycle", "kind"]
+    list_select_related = ["cycle"]
+
+
+@admin.register(DeadlineReminder)
+class DeadlineReminderAdmin(admin.ModelAdmin):
+    """A record of reminders sent; read only, since each row stands for an email that went out."""
+
+    list_display = ["review", "user", "days_before", "sent_at"]
+    list_filter = ["days_before"]
+    search_fields = ["review__state__name", "user__email"]
+    list_select_related = ["review__state", "review__session", "user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,187 @@
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from reviews.models import DeadlineReminder, Review, Session, State
+from tests.factories import (
+    CycleFactory,
+    DocumentLimitFactory,
+    ReviewFactory,
+    SessionFactory,
+    StateFactory,
+    UserFactory,
+)
+
+ZURICH = ZoneInfo("Europe/Zurich")
+
+
+def _clean_errors(review: Review) -> dict:
+    with pytest.raises(ValidationError) as excinfo:
+        review.full_clean()
+    return excinfo.value.message_dict
+
+
+@pytest.mark.django_db
+def test_state_code_unique_in_database():
+    StateFactory(code="KEN", name="Kenya")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        State.objects.create(code="KEN", name="Kenya again")
+
+
+@pytest.mark.django_db
+def test_state_code_must_be_three_capitals_in_database():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        State.objects.create(code="ke", name="Kenya")
+
+
+@pytest.mark.django_db
+def test_session_number_unique_in_database():
+    SessionFactory(number=50)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Session.objects.create(number=50, cycle=CycleFactory())
+
+
+@pytest.mark.django_db
+def test_session_dates_ordered_in_database():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Session.objects.create(
+            number=60, cycle=CycleFactory(), wg_start=datetime.date(2026, 5, 4), wg_end=datetime.date(2026, 5, 1)
+        )
+
+
+@pytest.mark.django_db
+def test_review_presession_after_review_rejected_by_database():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReviewFactory(pre_session=datetime.date(2026, 5, 10), review_date=datetime.date(2026, 5, 5))
+
+
+@pytest.mark.django_db
+def test_review_stakeholder_deadline_after_national_rejected_by_database():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReviewFactory(
+            stakeholder_deadline=datetime.datetime(2026, 3, 1, 23, 59, tzinfo=ZURICH),
+            national_report_deadline=datetime.datetime(2026, 2, 1, 23, 59, tzinfo=ZURICH),
+        )
+
+
+@pytest.mark.django_db
+def test_review_state_session_unique_in_database():
+    review = ReviewFactory()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Review.objects.create(state=review.state, session=review.session)
+
+
+@pytest.mark.django_db
+def test_document_limit_cycle_kind_unique_in_database():
+    limit = DocumentLimitFactory()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        type(limit).objects.create(cycle=limit.cycle, kind=limit.kind, max_words=100)
+
+
+@pytest.mark.django_db
+def test_deadline_reminder_unique_in_database():
+    reminder = DeadlineReminder.objects.create(review=ReviewFactory(), user=UserFactory(), days_before=7)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DeadlineReminder.objects.create(review=reminder.review, user=reminder.user, days_before=7)
+
+
+@pytest.mark.django_db
+def test_review_clean_accepts_a_consistent_review():
+    session = SessionFactory(wg_start=datetime.date(2026, 5, 4), wg_end=datetime.date(2026, 5, 15))
+    review = ReviewFactory.build(
+        state=StateFactory(),
+        session=session,
+        stakeholder_deadline=datetime.datetime(2025, 10, 9, 23, 59, tzinfo=ZURICH),
+        national_report_deadline=datetime.datetime(2026, 2, 2, 23, 59, tzinfo=ZURICH),
+        pre_session=datetime.date(2026, 4, 1),
+        review_date=datetime.date(2026, 5, 6),
+    )
+
+    review.full_clean()
+
+    assert review.pk is None
+
+
+@pytest.mark.django_db
+def test_review_clean_rejects_observer_state():
+    review = ReviewFactory.build(
+        state=StateFactory(name="Holy See", status=State.Status.OBSERVER), session=SessionFactory()
+    )
+
+    assert _clean_errors(review) == {"state": ["Holy See is an observer State: observer States are not reviewed."]}
+
+
+@pytest.mark.django_db
+def test_review_clean_rejects_review_date_outside_session():
+    session = SessionFactory(wg_start=datetime.date(2026, 5, 4), wg_end=datetime.date(2026, 5, 15))
+    review = ReviewFactory.build(state=StateFactory(), session=session, review_date=datetime.date(2026, 5, 20))
+
+    assert _clean_errors(review) == {
+        "review_date": [
+            "The review must take place during the Working Group session, between 2026-05-04 and 2026-05-15."
+        ]
+    }
+
+
+@pytest.mark.django_db
+def test_review_clean_accepts_review_date_when_session_dates_unknown():
+    session = SessionFactory(wg_start=None, wg_end=None)
+    review = ReviewFactory.build(state=StateFactory(), session=session, review_date=datetime.date(2026, 5, 20))
+
+    review.full_clean()
+
+    assert review.review_date == datetime.date(2026, 5, 20)
+
+
+@pytest.mark.django_db
+def test_review_clean_rejects_national_deadline_on_or_after_presession():
+    review = ReviewFactory.build(
+        state=StateFactory(),
+        session=SessionFactory(),
+        national_report_deadline=datetime.datetime(2026, 4, 1, 23, 59, tzinfo=ZURICH),
+        pre_session=datetime.date(2026, 4, 1),
+    )
+
+    assert _clean_errors(review) == {
+        "national_report_deadline": ["The national report deadline must come before the pre-session."]
+    }
+
+
+@pytest.mark.django_db
+def test_review_clean_rejects_second_review_in_same_cycle():
+    first = ReviewFactory(state=StateFactory(name="Atlantis"), session=SessionFactory(number=50))
+    review = ReviewFactory.build(state=first.state, session=SessionFactory(number=53))
+
+    assert _clean_errors(review) == {"state": ["Atlantis is already reviewed in session 50 of this cycle."]}
+
+
+@pytest.mark.django_db
+def test_review_clean_accepts_review_in_another_cycle():
+    first = ReviewFactory(session=SessionFactory(number=41, cycle=CycleFactory(number=4)))
+    review = ReviewFactory.build(
+        state=first.state, session=SessionFactory(number=27, cycle=CycleFactory(number=3, start_year=2017))
+    )
+
+    review.full_clean()
+
+    assert review.session.cycle.number == 3
+
+
+@pytest.mark.django_db
+def test_review_clean_reports_constraint_in_plain_language():
+    review = ReviewFactory.build(
+        state=StateFactory(),
+        session=SessionFactory(wg_start=None, wg_end=None),
+        review_date=datetime.date(2026, 5, 6),
+        adoption_date=datetime.date(2026, 5, 1),
+    )
+
+    assert _clean_errors(review) == {"__all__": ["The adoption must come after the review."]}
