@@ -17,6 +17,18 @@ REFUSALS = {
     "coalitions.add_cluster": _("Only the coalition's coordinators can create clusters."),
     "coalitions.change_cluster": _("Only coordinators and the cluster's lead can change this cluster."),
     "coalitions.delete_cluster": _("Only the coalition's coordinators can delete clusters."),
+    "submissions.create_submission": _("Only the coalition's coordinators can start a submission."),
+    "submissions.change_submission": _(
+        "Only the coalition's coordinators can change the submission, and only while it is being drafted."
+    ),
+    "submissions.change_status": _("Only the coalition's coordinators can finalise or reopen the submission."),
+    "submissions.manage_sections": _(
+        "Only the coalition's coordinators can arrange sections, and only while the submission is being drafted."
+    ),
+    "submissions.edit_section": _(
+        "You can read this section but not edit it: it is not assigned to you, or the submission is "
+        "final and read-only until a coordinator reopens it."
+    ),
     "coalitions.change_organisation": _(
         "Only the organisation's own people and the coordinators of its coalitions can change its profile."
     ),

@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from coalitions.models import Cluster, Coalition, CoalitionOrganisation, Membership, Organisation
+from coalitions.models import (
+    AuditEvent,
+    Cluster,
+    Coalition,
+    CoalitionOrganisation,
+    Invitation,
+    Membership,
+    Organisation,
+)
 
 
 @admin.register(Organisation)
@@ -44,3 +52,34 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__full_name", "coalition__name", "organisation__name"]
     autocomplete_fields = ["user", "coalition", "organisation"]
     list_select_related = ["user", "coalition", "organisation"]
+
+
+@admin.register(Cluster)
+class ClusterAdmin(admin.ModelAdmin):
+    list_display = ["name", "coalition", "lead_organisation"]
+    list_filter = ["coalition"]
+    search_fields = ["name", "coalition__name"]
+    autocomplete_fields = ["lead_organisation", "organisations"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "coalition", "organisation", "role", "status", "sent_at", "accepted_at"]
+    list_filter = ["status", "role", "coalition"]
+    search_fields = ["email", "full_name", "coalition__name"]
+    readonly_fields = ["key", "sent_at", "send_count", "accepted_at", "accepted_by", "revoked_at", "delivery_error"]
+    autocomplete_fields = ["coalition", "organisation", "invited_by"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "coalition", "actor", "action", "subject"]
+    list_filter = ["action", "coalition"]
+    search_fields = ["subject", "actor__email"]
+    readonly_fields = ["coalition", "actor", "action", "subject", "details", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

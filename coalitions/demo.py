@@ -5,13 +5,24 @@ The organisations and people are invented; the State and the review order are re
 """
 
 import datetime
+import secrets
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from coalitions.models import Cluster, Coalition, CoalitionOrganisation, Membership, Organisation, Role
+from coalitions.models import (
+    AuditEvent,
+    Cluster,
+    Coalition,
+    CoalitionOrganisation,
+    Invitation,
+    Membership,
+    Organisation,
+    Role,
+)
 from reviews.models import Cycle, DocumentLimit, Review, Session, State
 from reviews.services import geneva_deadline
 
@@ -121,6 +132,13 @@ PEOPLE = [
     ("drafter.trafficking@demo.example.org", "Omar Hassan", "ATN", Role.DRAFTER),
     ("reviewer@demo.example.org", "Elina Koskinen", "IHRR", Role.REVIEWER),
     ("observer@demo.example.org", "Pekka Salo", "OPRU", Role.OBSERVER),
+]
+
+
+PENDING_INVITATIONS = [
+    # email, full name, organisation acronym, role
+    ("new.drafter@demo.example.org", "Hanna Lehtonen", "DRF", Role.DRAFTER),
+    ("new.reviewer@demo.example.org", "Ville Korhonen", "RR", Role.REVIEWER),
 ]
 
 
@@ -234,6 +252,45 @@ def demo_seed() -> DemoReport:
             coalition=coalition, user=user, defaults={"organisation": orgs[acronym], "role": role}
         )
         sign_ins.append((email, Role(role).label))
+
+    coordinator = User.objects.get(email=PEOPLE[0][0])
+    for email, _full_name, _acronym, role in PEOPLE[2:]:
+        user = User.objects.get(email=email)
+        Invitation.objects.get_or_create(
+            coalition=coalition,
+            email=email,
+            status=Invitation.Status.ACCEPTED,
+            defaults={
+                "organisation": orgs[_acronym],
+                "full_name": _full_name,
+                "role": role,
+                "key": secrets.token_urlsafe(24),
+                "invited_by": coordinator,
+                "sent_at": timezone.now(),
+                "send_count": 1,
+                "accepted_at": timezone.now(),
+                "accepted_by": user,
+            },
+        )
+    for email, full_name, acronym, role in PENDING_INVITATIONS:
+        _invitation, created = Invitation.objects.get_or_create(
+            coalition=coalition,
+            email=email,
+            status=Invitation.Status.PENDING,
+            defaults={
+                "organisation": orgs[acronym],
+                "full_name": full_name,
+                "role": role,
+                "key": secrets.token_urlsafe(24),
+                "invited_by": coordinator,
+                "sent_at": timezone.now(),
+                "send_count": 1,
+            },
+        )
+        if created:
+            AuditEvent.objects.create(
+                coalition=coalition, actor=coordinator, action=AuditEvent.Action.INVITED, subject=email
+            )
 
     admin, created = User.objects.get_or_create(
         email="admin@demo.example.org",

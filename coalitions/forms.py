@@ -31,7 +31,7 @@ class NewOrganisationMixin(forms.Form):
     """Fields to describe an organisation that is not in the portal yet."""
 
     org_name = forms.CharField(label=_("Organisation name"), max_length=200, required=False)
-    org_acronym = forms.CharField(label=_("Acronym"), max_length=30, required=False)
+    org_acronym = forms.CharField(label=_("Organisation acronym"), max_length=30, required=False)
     org_kind = forms.ChoiceField(label=_("Kind"), choices=Organisation.Kind.choices, initial=Organisation.Kind.NGO)
     org_city = forms.CharField(label=_("City"), max_length=100, required=False)
     org_country = forms.ModelChoiceField(label=_("Country"), queryset=State.objects.order_by("name"), required=False)

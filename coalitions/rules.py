@@ -36,11 +36,15 @@ def forget_memberships(user) -> None:
 
 
 def coalition_id_of(obj) -> int | None:
+    """The coalition an object belongs to: itself, its ``coalition_id``, or its submission's."""
     if obj is None:
         return None
     if isinstance(obj, Coalition):
         return obj.pk
-    return getattr(obj, "coalition_id", None)
+    if hasattr(obj, "coalition_id"):
+        return obj.coalition_id
+    submission = getattr(obj, "submission", None)
+    return getattr(submission, "coalition_id", None)
 
 
 def membership_in(user, obj) -> Membership | None:
@@ -103,6 +107,29 @@ def acts_for_organisation(user, organisation: Organisation) -> bool:
     return any(m.organisation_id == organisation.pk and m.role in EDITING_ROLES for m in memberships_of(user).values())
 
 
+@rules.predicate
+def leads_section_cluster(user, section) -> bool:
+    cluster = section.cluster
+    return cluster is not None and leads_cluster(user, cluster)
+
+
+@rules.predicate
+def is_assigned_to_section(user, section) -> bool:
+    """Assigned by name, or through the organisation the person acts for (readers excepted)."""
+    membership = membership_in(user, section)
+    if membership is None or membership.role not in EDITING_ROLES:
+        return False
+    people = {p.pk for p in section.assigned_people.all()}
+    organisations = {o.pk for o in section.assigned_organisations.all()}
+    return user.pk in people or membership.organisation_id in organisations
+
+
+@rules.predicate
+def submission_is_open(user, obj) -> bool:
+    submission = getattr(obj, "submission", obj)
+    return not submission.is_locked
+
+
 is_signed_in = rules.is_authenticated
 
 # Coalition-wide rules: the object is a coalition or anything with a ``coalition_id``.
@@ -121,6 +148,18 @@ rules.add_rule("coalitions.delete_cluster", is_coordinator)
 # Organisation rules: the object is an organisation.
 rules.add_rule("coalitions.view_organisation", shares_coalition_with)
 rules.add_rule("coalitions.change_organisation", coordinates_coalition_with | acts_for_organisation)
+
+# Submission rules: the object is a submission (or a coalition, to create one) or a section.
+rules.add_rule("submissions.view_submission", is_member)
+rules.add_rule("submissions.create_submission", is_coordinator)
+rules.add_rule("submissions.change_submission", is_coordinator & submission_is_open)
+rules.add_rule("submissions.change_status", is_coordinator)
+rules.add_rule("submissions.manage_sections", is_coordinator & submission_is_open)
+rules.add_rule("submissions.view_section", is_member)
+rules.add_rule(
+    "submissions.edit_section",
+    (is_coordinator | leads_section_cluster | is_assigned_to_section) & submission_is_open,
+)
 
 
 def can(user, rule: str, obj=None) -> bool:

@@ -1,7 +1,8 @@
 import logging
 import smtplib
 
-from celery import Task, shared_task
+from celery import shared_task
+from celery.contrib.django.task import DjangoTask
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
@@ -13,7 +14,7 @@ from coalitions.services.invitations import invitation_mark_sent, invitation_url
 logger = logging.getLogger(__name__)
 
 
-class InvitationDeliveryTask(Task):
+class InvitationDeliveryTask(DjangoTask):
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         """Called once retries are exhausted: the coordinator sees the problem beside the invitation."""
         Invitation.objects.filter(pk=kwargs.get("invitation_id")).update(delivery_error=str(exc)[:500] or repr(exc))

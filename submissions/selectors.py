@@ -1,0 +1,89 @@
+"""Reads for the submission pages: scoped by the caller's permission check, constant query counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from accounts.models import User
+from coalitions.models import Coalition, Organisation
+from submissions.models import Section, SectionVersion, Submission
+from submissions.services.submissions import submission_limit
+from submissions.wordcount import count_words
+
+
+def submissions_of(*, coalition: Coalition) -> QuerySet[Submission]:
+    return (
+        Submission.objects.filter(coalition=coalition)
+        .select_related("review__state", "review__session")
+        .order_by("-created_at")
+    )
+
+
+def submission_with_review(*, pk: int) -> QuerySet[Submission]:
+    return Submission.objects.filter(pk=pk).select_related("coalition", "review__state", "review__session__cycle")
+
+
+def sections_for_overview(*, submission: Submission) -> QuerySet[Section]:
+    return (
+        submission.sections.select_related("cluster__lead_organisation", "last_edited_by")
+        .prefetch_related(
+            Prefetch("assigned_people", queryset=User.objects.order_by("full_name")),
+            Prefetch("assigned_organisations", queryset=Organisation.objects.order_by("name")),
+        )
+        .order_by("position", "pk")
+    )
+
+
+def section_for_editing(*, submission: Submission, pk: int) -> QuerySet[Section]:
+    return (
+        Section.objects.filter(submission=submission, pk=pk)
+        .select_related("submission__coalition", "submission__review__session", "cluster", "last_edited_by")
+        .prefetch_related("assigned_people", "assigned_organisations")
+    )
+
+
+@dataclass(frozen=True)
+class Totals:
+    body_words: int
+    note_words: int
+    summary_words: int
+    counted: int
+    limit: int | None
+    notes_count: bool
+    budgeted: int
+
+    @property
+    def over_limit(self) -> bool:
+        return self.limit is not None and self.counted > self.limit
+
+    @property
+    def percent(self) -> int:
+        return min(round(100 * self.counted / self.limit), 100) if self.limit else 0
+
+
+def submission_totals(*, submission: Submission, sections) -> Totals:
+    """Counts from the sections' cached word counts (kept by the save service) and the summary."""
+    limit = submission_limit(submission)
+    notes_count = limit.notes_count if limit else True
+    body = sum(s.body_words for s in sections)
+    notes = sum(s.note_words for s in sections)
+    summary = count_words(submission.executive_summary)
+    return Totals(
+        body_words=body,
+        note_words=notes,
+        summary_words=summary,
+        counted=body + summary + (notes if notes_count else 0),
+        limit=limit.max_words if limit else None,
+        notes_count=notes_count,
+        budgeted=sum(s.word_budget or 0 for s in sections),
+    )
+
+
+def section_counted_words(section: Section, *, notes_count: bool) -> int:
+    return section.body_words + (section.note_words if notes_count else 0)
+
+
+def versions_of(*, section: Section) -> QuerySet[SectionVersion]:
+    return section.versions.select_related("author").order_by("-version")

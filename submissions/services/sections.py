@@ -1,0 +1,136 @@
+"""Saving, versioning and restoring the text of sections.
+
+Every save names the version it was based on. The section row is locked while the save compares
+that version with the stored one, so of two saves based on the same version exactly one wins and
+the other is refused with the stored text, for the writer to merge: nothing is overwritten silently.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from submissions.errors import SectionConflict, SubmissionError
+from submissions.models import Section, SectionVersion
+from submissions.sanitize import clean_html
+from submissions.wordcount import count_html
+
+# Autosaves by the same author within this window update one version instead of adding one each.
+AUTOSAVE_FOLD_WINDOW = datetime.timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    section: Section
+    version: SectionVersion
+    changed: bool
+
+
+def _record_version(*, section: Section, author: User, kind: str, restored_from: int | None = None) -> SectionVersion:
+    now = timezone.now()
+    last = section.versions.order_by("-version").first()
+    fold = (
+        kind == SectionVersion.Kind.AUTOSAVE
+        and last is not None
+        and last.kind == SectionVersion.Kind.AUTOSAVE
+        and last.author_id == author.pk
+        and now - last.created_at < AUTOSAVE_FOLD_WINDOW
+    )
+    fields = {
+        "version": section.version,
+        "title": section.title,
+        "body": section.body,
+        "body_words": section.body_words,
+        "note_words": section.note_words,
+        "saved_at": now,
+    }
+    if fold:
+        for name, value in fields.items():
+            setattr(last, name, value)
+        last.save(update_fields=list(fields))
+        return last
+    return SectionVersion.objects.create(
+        section=section, author=author, kind=kind, restored_from=restored_from, **fields
+    )
+
+
+def _refuse_if_locked(section: Section) -> None:
+    if section.submission.is_locked:
+        raise SubmissionError(
+            _("This submission is %(status)s: it is read-only until a coordinator reopens it.")
+            % {"status": section.submission.get_status_display().lower()}
+        )
+
+
+@transaction.atomic
+def section_save(
+    *,
+    section_id: int,
+    author: User,
+    body: str,
+    base_version: int,
+    title: str | None = None,
+    autosave: bool = False,
+) -> SaveResult:
+    """Stores a new text for a section if it was based on the stored version. Atomic.
+
+    Raises SectionConflict (carrying the stored section) when ``base_version`` is not the stored
+    version. The text is cleaned with the one allowlist before it is stored or counted.
+    """
+    section = Section.objects.select_for_update().select_related("submission").get(pk=section_id)
+    _refuse_if_locked(section)
+    if base_version != section.version:
+        raise SectionConflict(section)
+    cleaned = clean_html(body)
+    new_title = section.title if title is None else title.strip() or section.title
+    if cleaned == section.body and new_title == section.title and section.version > 0:
+        return SaveResult(section=section, version=section.versions.order_by("-version").first(), changed=False)
+    counts = count_html(cleaned)
+    section.body = cleaned
+    section.title = new_title
+    section.body_words = counts.body
+    section.note_words = counts.notes
+    section.version += 1
+    section.last_edited_by = author
+    section.last_edited_at = timezone.now()
+    section.save(
+        update_fields=[
+            "body",
+            "title",
+            "body_words",
+            "note_words",
+            "version",
+            "last_edited_by",
+            "last_edited_at",
+            "updated_at",
+        ]
+    )
+    kind = SectionVersion.Kind.AUTOSAVE if autosave else SectionVersion.Kind.SAVE
+    version = _record_version(section=section, author=author, kind=kind)
+    return SaveResult(section=section, version=version, changed=True)
+
+
+@transaction.atomic
+def section_restore(*, section_id: int, author: User, version: int) -> SaveResult:
+    """Makes an earlier version the current text; the restore is itself a new version. Atomic."""
+    section = Section.objects.select_for_update().select_related("submission").get(pk=section_id)
+    _refuse_if_locked(section)
+    old = section.versions.filter(version=version).first()
+    if old is None:
+        raise SubmissionError(_("There is no version %(number)d of this section.") % {"number": version})
+    counts = count_html(clean_html(old.body))
+    section.body = clean_html(old.body)
+    section.title = old.title
+    section.body_words = counts.body
+    section.note_words = counts.notes
+    section.version += 1
+    section.last_edited_by = author
+    section.last_edited_at = timezone.now()
+    section.save()
+    new = _record_version(section=section, author=author, kind=SectionVersion.Kind.RESTORE, restored_from=version)
+    return SaveResult(section=section, version=new, changed=True)

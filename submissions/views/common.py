@@ -1,0 +1,26 @@
+from coalitions.access import get_visible_or_404, require
+from submissions import selectors
+from submissions.models import Section, Submission
+
+
+def submission_for(request, pk: int, rule: str = "submissions.view_submission") -> Submission:
+    submission = get_visible_or_404(
+        request.user, "submissions.view_submission", selectors.submission_with_review(pk=pk), pk=pk
+    )
+    if rule != "submissions.view_submission":
+        require(request.user, rule, submission)
+    return submission
+
+
+def section_for(request, submission_pk: int, pk: int, rule: str = "submissions.view_section") -> Section:
+    submission = submission_for(request, submission_pk)
+    section = get_visible_or_404(
+        request.user,
+        "submissions.view_section",
+        selectors.section_for_editing(submission=submission, pk=pk),
+        pk=pk,
+    )
+    section.submission = submission
+    if rule != "submissions.view_section":
+        require(request.user, rule, section)
+    return section

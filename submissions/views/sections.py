@@ -1,0 +1,264 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from coalitions.access import REFUSALS
+from coalitions.rules import can
+from submissions import presence, selectors
+from submissions.errors import SectionConflict, SubmissionError
+from submissions.forms import SectionEditForm, SectionSettingsForm
+from submissions.rendering import render_with_notes
+from submissions.services import sections as section_services
+from submissions.services import submissions as services
+from submissions.views.common import section_for, submission_for
+
+
+def _settings_fields(form: SectionSettingsForm) -> dict:
+    data = form.cleaned_data
+    return {
+        "title": data["title"],
+        "cluster": data["cluster"],
+        "word_budget": data["word_budget"],
+        "organisations": data["assigned_organisations"],
+        "people": data["assigned_people"],
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def section_add(request, pk: int):
+    submission = submission_for(request, pk, "submissions.manage_sections")
+    form = SectionSettingsForm(request.POST or None, coalition=submission.coalition)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.section_add(submission=submission, actor=request.user, **_settings_fields(form))
+        except SubmissionError as error:
+            form.add_error("word_budget", error)
+        else:
+            messages.success(request, _("The section is added."))
+            return redirect("submissions:detail", pk=pk)
+    return render(
+        request,
+        "submissions/section_settings.html",
+        {"coalition": submission.coalition, "submission": submission, "form": form},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def section_settings(request, pk: int, section_pk: int):
+    section = section_for(request, pk, section_pk)
+    submission = submission_for(request, pk, "submissions.manage_sections")
+    form = SectionSettingsForm(request.POST or None, instance=section, coalition=submission.coalition)
+    if request.method == "POST" and form.is_valid():
+        fields = _settings_fields(form)
+        section.refresh_from_db()
+        try:
+            services.section_update_settings(section=section, actor=request.user, **fields)
+        except SubmissionError as error:
+            form.add_error("word_budget", error)
+        else:
+            messages.success(request, _("The section %(title)s is saved.") % {"title": section.title})
+            return redirect("submissions:detail", pk=pk)
+    return render(
+        request,
+        "submissions/section_settings.html",
+        {"coalition": submission.coalition, "submission": submission, "form": form, "section": section},
+    )
+
+
+@login_required
+@require_POST
+def section_move(request, pk: int, section_pk: int):
+    section = section_for(request, pk, section_pk)
+    submission_for(request, pk, "submissions.manage_sections")
+    offset = -1 if request.POST.get("direction") == "up" else 1
+    services.section_move(section=section, actor=request.user, offset=offset)
+    messages.success(request, _("The section %(title)s is moved.") % {"title": section.title})
+    return redirect("submissions:detail", pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def section_delete(request, pk: int, section_pk: int):
+    section = section_for(request, pk, section_pk)
+    submission = submission_for(request, pk, "submissions.manage_sections")
+    if request.method == "POST":
+        try:
+            services.section_delete(section=section, actor=request.user)
+        except SubmissionError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The section %(title)s is deleted.") % {"title": section.title})
+        return redirect("submissions:detail", pk=pk)
+    return render(
+        request,
+        "submissions/confirm.html",
+        {
+            "coalition": submission.coalition,
+            "submission": submission,
+            "title": _("Delete the section %(title)s?") % {"title": section.title},
+            "explanation": _("Only an empty section can be deleted."),
+            "confirm_label": _("Delete"),
+            "cancel_url": reverse("submissions:detail", args=[pk]),
+        },
+    )
+
+
+def _editor_context(request, section, form, conflict=None) -> dict:
+    submission = section.submission
+    sections = list(selectors.sections_for_overview(submission=submission))
+    totals = selectors.submission_totals(submission=submission, sections=sections)
+    others = totals.counted - selectors.section_counted_words(section, notes_count=totals.notes_count)
+    return {
+        "coalition": submission.coalition,
+        "submission": submission,
+        "section": section,
+        "form": form,
+        "totals": totals,
+        "other_words": others,
+        "conflict": conflict,
+        "can_edit": can(request.user, "submissions.edit_section", section),
+        "save_url": reverse("submissions:section_save", args=[submission.pk, section.pk]),
+        "presence_url": reverse("submissions:section_presence", args=[submission.pk, section.pk]),
+    }
+
+
+@login_required
+@require_GET
+def section_read(request, pk: int, section_pk: int):
+    section = section_for(request, pk, section_pk)
+    context = _editor_context(request, section, None)
+    context["rendered"] = render_with_notes(section.body)
+    return render(request, "submissions/section_read.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def section_edit(request, pk: int, section_pk: int):
+    """The editor page; its form also saves without JavaScript, under the same version check."""
+    section = section_for(request, pk, section_pk, "submissions.edit_section")
+    if request.method == "POST":
+        form = SectionEditForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                section_services.section_save(
+                    section_id=section.pk,
+                    author=request.user,
+                    body=data["body"],
+                    title=data["title"],
+                    base_version=data["base_version"],
+                )
+            except SectionConflict as conflict:
+                # The writer's text stays in the form; the stored text is shown beside it to merge.
+                form = SectionEditForm(
+                    {**request.POST.dict(), "base_version": conflict.section.version},
+                )
+                return render(
+                    request,
+                    "submissions/section_edit.html",
+                    _editor_context(request, section, form, conflict=conflict.section),
+                    status=409,
+                )
+            messages.success(request, _("Saved."))
+            return redirect("submissions:section_edit", pk=pk, section_pk=section_pk)
+    else:
+        form = SectionEditForm(initial={"title": section.title, "body": section.body, "base_version": section.version})
+    return render(request, "submissions/section_edit.html", _editor_context(request, section, form))
+
+
+def _json_error(status: int, code: str, message: str) -> JsonResponse:
+    return JsonResponse({"error": code, "message": message}, status=status)
+
+
+@require_POST
+def section_save(request, pk: int, section_pk: int):
+    """The editor's save API: JSON in, JSON out; 409 with the stored text when versions differ."""
+    if not request.user.is_authenticated:
+        return _json_error(401, "signed_out", _("You are signed out. Sign in again in another tab, then retry."))
+    try:
+        section = section_for(request, pk, section_pk, "submissions.edit_section")
+    except Http404:
+        return _json_error(404, "not_found", _("This section does not exist or is not yours to see."))
+    except PermissionDenied:
+        return _json_error(403, "forbidden", str(REFUSALS["submissions.edit_section"]))
+    try:
+        payload = json.loads(request.body or b"{}")
+        body = str(payload["body"])
+        base_version = int(payload["base_version"])
+    except (ValueError, KeyError, TypeError):
+        return _json_error(400, "bad_request", _("The editor sent an incomplete save. Reload the page."))
+    title = payload.get("title")
+    try:
+        result = section_services.section_save(
+            section_id=section.pk,
+            author=request.user,
+            body=body,
+            title=str(title) if title is not None else None,
+            base_version=base_version,
+            autosave=bool(payload.get("autosave")),
+        )
+    except SectionConflict as conflict:
+        stored = conflict.section
+        return JsonResponse(
+            {
+                "error": "conflict",
+                "message": _(
+                    "%(name)s saved this section while you were writing. Your text is kept here: "
+                    "compare the two and merge them, then save again."
+                )
+                % {"name": stored.last_edited_by or _("Someone")},
+                "version": stored.version,
+                "title": stored.title,
+                "body": stored.body,
+                "saved_by": str(stored.last_edited_by or ""),
+                "saved_at": stored.last_edited_at.isoformat() if stored.last_edited_at else None,
+            },
+            status=409,
+        )
+    except SubmissionError as error:
+        return _json_error(403, "locked", error.message)
+    saved = result.section
+    return JsonResponse(
+        {
+            "version": saved.version,
+            "changed": result.changed,
+            "body_words": saved.body_words,
+            "note_words": saved.note_words,
+            "saved_by": str(saved.last_edited_by or ""),
+            "saved_at": saved.last_edited_at.isoformat() if saved.last_edited_at else None,
+        }
+    )
+
+
+@require_POST
+def section_presence(request, pk: int, section_pk: int):
+    """Heartbeat of an open editor: who else has the section open, and its current version."""
+    if not request.user.is_authenticated:
+        return _json_error(401, "signed_out", _("You are signed out."))
+    try:
+        section = section_for(request, pk, section_pk)
+    except Http404:
+        return _json_error(404, "not_found", _("This section does not exist or is not yours to see."))
+    others = presence.presence_touch(
+        section_id=section.pk,
+        user_id=request.user.pk,
+        name=str(request.user),
+        leaving=request.POST.get("leaving") == "1",
+    )
+    return JsonResponse(
+        {
+            "others": [other["name"] for other in others],
+            "version": section.version,
+            "saved_by": str(section.last_edited_by or ""),
+            "saved_at": section.last_edited_at.isoformat() if section.last_edited_at else None,
+        }
+    )
