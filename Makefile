@@ -17,6 +17,7 @@ help:
 	@echo "make test    lint, migration check and the whole test suite (browser tests included)"
 	@echo "make worker  a Celery worker (needs REDIS_URL)"
 	@echo "make beat    the Celery beat scheduler (needs REDIS_URL)"
+	@echo "make bench   latency of the home page and /healthz, and load_reference_data time"
 
 $(PY):
 	@if [ -z "$(PYTHON_FOUND)" ]; then \
@@ -44,9 +45,10 @@ test: venv browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_ARGS)
+	CHROMIUM_PATH="$$(scripts/ensure-chromium 2>/dev/null)" $(BIN)/pytest $(PYTEST_ARGS)
 
-# The browser tests drive Debian's chromium; provide it when it is missing.
+# The browser tests drive Debian's chromium; provide it when it is missing (after venv: the last
+# resort is Playwright's own download). It prints the path the pytest line above passes on.
 browser:
 	@scripts/ensure-chromium
 
@@ -62,7 +64,12 @@ worker: venv
 	$(BIN)/celery -A upr_portal worker --loglevel=INFO
 
 beat: venv
+	@mkdir -p var
 	$(BIN)/celery -A upr_portal beat --loglevel=INFO --schedule var/celerybeat-schedule
+
+# Throwaway test database of DATABASE_URL (SQLite by default); BENCH_ARGS="--requests 500".
+bench: venv
+	$(PY) -m scripts.bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache .ruff_cache

@@ -40,6 +40,9 @@ def celery_worker():
 
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
+    # Earlier tests without a worker may have left messages on the broker; a worker started now would
+    # run them outside their tests (and their database transactions).
+    app.control.purge()
     try:
         with start_worker(app, pool="solo", perform_ping_check=True, shutdown_timeout=10, loglevel="WARNING"):
             yield CeleryRunner(mode="redis-worker", app=app)

@@ -13,6 +13,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "upr_portal.settings")
 app = Celery("upr_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# upr_portal is the project package, not an installed app, so its tasks (heartbeat, ping) are named here.
+app.autodiscover_tasks(["upr_portal"])
 
 app.conf.beat_schedule = {
     # Proves to /healthz that beat and a worker are alive.

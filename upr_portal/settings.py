@@ -26,7 +26,8 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
             "The environment variable DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off "
-            "(use a long random value, for example from `python -c 'import secrets; print(secrets.token_urlsafe(50))'`)."
+            "(use a long random value, for example from "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`)."
         )
     SECRET_KEY = "development-only-key-never-used-with-debug-off"  # noqa: S105 - debug only
 
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_prose_editor",  # the section editor (its JavaScript and CSS are in the package's static/)
     "rules.apps.AutodiscoverRulesConfig",
 ]
 
@@ -90,6 +92,9 @@ DATABASE_URL = env.url(
 )
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite creates the file but not its folder, and var/ is not in git: a fresh clone has none, and
+    # even the system checks open the database (JSONField support).
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Several requests (autosave, the live server of the browser tests) write at once.
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
@@ -185,6 +190,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Container and load-balancer health checks speak plain HTTP to the app server itself.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 if not DEBUG:
@@ -214,11 +221,16 @@ SECURE_CSP = {
 # How long an invitation link stays valid (coalitions).
 INVITATION_MAX_AGE_DAYS = env.integer("INVITATION_MAX_AGE_DAYS", 14, minimum=1)
 
+LOG_LEVEL = env.string("DJANGO_LOG_LEVEL", "INFO").upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(
+        f"The environment variable DJANGO_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL; got {LOG_LEVEL!r}."
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.string("DJANGO_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

@@ -1,0 +1,120 @@
+"""/healthz against the real database and broker: up, broker down, database down."""
+
+import logging
+from contextlib import contextmanager
+from datetime import datetime
+
+import pytest
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.utils import timezone
+from django.utils.cache import get_max_age
+
+from upr_portal import health
+
+pytestmark = pytest.mark.django_db
+
+CLOSED_PORT_REDIS = "redis://127.0.0.1:1/0"
+
+
+@pytest.fixture
+def no_heartbeat():
+    from django.core.cache import cache
+
+    cache.delete(health.HEARTBEAT_KEY)
+    yield
+    cache.delete(health.HEARTBEAT_KEY)
+
+
+def expected_broker(redis_url: str | None) -> str:
+    return "ok" if redis_url else "in-process"
+
+
+def health_log(caplog) -> list[str]:
+    return [record.getMessage() for record in caplog.records if record.name == "upr_portal.health"]
+
+
+def test_healthz_all_up_answers_ok(client, settings, no_heartbeat):
+    response = client.get("/healthz")
+
+    assert (response.status_code, response["Content-Type"]) == (200, "application/json")
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "broker": expected_broker(settings.REDIS_URL),
+        "beat_heartbeat": None,
+    }
+
+
+def test_healthz_reports_the_last_heartbeat(client, no_heartbeat):
+    health.record_heartbeat()
+    recorded = health.last_heartbeat()
+
+    body = client.get("/healthz").json()
+
+    assert body["beat_heartbeat"] == recorded
+    age = timezone.now() - datetime.fromisoformat(body["beat_heartbeat"])
+    assert 0 <= age.total_seconds() < 60
+
+
+def test_healthz_is_never_cached(client):
+    response = client.get("/healthz")
+
+    directives = {d.strip() for d in response["Cache-Control"].split(",")}
+    assert directives == {"max-age=0", "no-cache", "no-store", "must-revalidate", "private"}
+    assert get_max_age(response) == 0
+
+
+def test_healthz_broker_down_answers_503(client, settings, caplog):
+    settings.REDIS_URL = CLOSED_PORT_REDIS
+
+    with caplog.at_level(logging.ERROR, logger="upr_portal.health"):
+        response = client.get("/healthz")
+
+    assert response.status_code == 503
+    body = response.json()
+    assert (body["status"], body["database"], body["broker"]) == ("down", "ok", "down")
+    assert health_log(caplog) == ["Health check: the broker does not answer"]
+
+
+@contextmanager
+def unreachable_database(tmp_path):
+    """Swaps the default connection for one whose server (or file) cannot be reached, then restores it.
+
+    The test's own connection and transaction stay untouched; the view simply finds the new one.
+    """
+    original = connections[DEFAULT_DB_ALIAS]
+    broken = connections.create_connection(DEFAULT_DB_ALIAS)
+    if broken.vendor == "sqlite":
+        # A file inside a directory that does not exist cannot be opened or created.
+        broken.settings_dict = {**broken.settings_dict, "NAME": str(tmp_path / "missing" / "db.sqlite3")}
+    else:
+        # Nothing listens on port 1: the connection is refused at once.
+        broken.settings_dict = {**broken.settings_dict, "HOST": "127.0.0.1", "PORT": "1"}
+    connections[DEFAULT_DB_ALIAS] = broken
+    try:
+        yield
+    finally:
+        connections[DEFAULT_DB_ALIAS] = original
+        broken.close()
+
+
+def test_healthz_database_down_answers_503(client, settings, tmp_path, caplog):
+    with unreachable_database(tmp_path), caplog.at_level(logging.ERROR, logger="upr_portal.health"):
+        response = client.get("/healthz")
+
+    assert response.status_code == 503
+    body = response.json()
+    assert (body["status"], body["database"], body["broker"]) == ("down", "down", expected_broker(settings.REDIS_URL))
+    assert health_log(caplog) == ["Health check: the database does not answer"]
+    # The real connection was never touched and answers as soon as it is back.
+    assert client.get("/healthz").json()["database"] == "ok"
+
+
+def test_healthz_is_exempt_from_the_https_redirect(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+
+    home = client.get("/")
+    healthz = client.get("/healthz")
+
+    assert (home.status_code, home["Location"]) == (301, "https://testserver/")
+    assert (healthz.status_code, healthz.json()["database"]) == (200, "ok")

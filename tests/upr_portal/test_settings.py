@@ -1,0 +1,210 @@
+"""The settings module read from a controlled environment, each case in a fresh Python process.
+
+Settings are evaluated once per process, so every case starts ``python`` with exactly the variables
+it names (plus PATH and HOME) and the real ``upr_portal.settings``, not the test overlay.
+"""
+
+import json
+import re
+import secrets
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from tests.upr_portal.processes import BASE_DIR, run_python
+from upr_portal.env import EnvReader
+
+PRINT_SETTINGS = """
+import json, django
+django.setup()
+from django.conf import settings
+print(json.dumps({
+    "DEBUG": settings.DEBUG,
+    "CELERY_TASK_ALWAYS_EAGER": settings.CELERY_TASK_ALWAYS_EAGER,
+    "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+    "CELERY_RESULT_BACKEND": settings.CELERY_RESULT_BACKEND,
+    "CACHE_BACKEND": settings.CACHES["default"]["BACKEND"],
+    "DB_ENGINE": settings.DATABASES["default"]["ENGINE"],
+    "DB_NAME": str(settings.DATABASES["default"]["NAME"]),
+}))
+"""
+
+
+def settings_with(**variables: str) -> dict:
+    result = run_python(["-c", PRINT_SETTINGS], **variables)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def start_up_error(**variables: str) -> str:
+    """The last line of the traceback when settings refuse to load."""
+    result = run_python(["-c", PRINT_SETTINGS], **variables)
+    assert result.returncode == 1, result.stdout
+    return result.stderr.strip().splitlines()[-1]
+
+
+def test_settings_without_redis_run_tasks_in_process():
+    values = settings_with(DJANGO_DEBUG="1")
+
+    assert values["CELERY_TASK_ALWAYS_EAGER"] is True
+    assert values["CELERY_BROKER_URL"] == "memory://"
+    assert values["CELERY_RESULT_BACKEND"] == "cache+memory://"
+    assert values["CACHE_BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_settings_with_redis_send_tasks_to_the_broker():
+    values = settings_with(DJANGO_DEBUG="1", REDIS_URL="redis://redis.internal:6379/3")
+
+    assert values["CELERY_TASK_ALWAYS_EAGER"] is False
+    assert values["CELERY_BROKER_URL"] == "redis://redis.internal:6379/3"
+    assert values["CELERY_RESULT_BACKEND"] == "redis://redis.internal:6379/3"
+    assert values["CACHE_BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_settings_database_defaults_to_sqlite_under_var():
+    values = settings_with(DJANGO_DEBUG="1")
+
+    assert values["DB_ENGINE"] == "django.db.backends.sqlite3"
+    assert values["DB_NAME"] == str(BASE_DIR / "var" / "db.sqlite3")
+
+
+def test_settings_create_the_folder_of_a_new_sqlite_database(tmp_path):
+    # A fresh clone has no var/: even `manage.py check` opens the database (JSONField support).
+    database = tmp_path / "not-yet" / "db.sqlite3"
+
+    result = run_python(["manage.py", "check"], DJANGO_DEBUG="1", DATABASE_URL=f"sqlite:///{database}")
+
+    assert (result.returncode, result.stdout.strip()) == (0, "System check identified no issues (0 silenced).")
+    assert database.parent.is_dir()
+
+
+def test_settings_database_url_selects_postgresql():
+    values = settings_with(DJANGO_DEBUG="1", DATABASE_URL="postgres://upr:pw@db.internal:5432/upr")
+
+    assert values["DB_ENGINE"] == "django.db.backends.postgresql"
+    assert values["DB_NAME"] == "upr"
+
+
+def test_settings_debug_is_off_by_default():
+    assert settings_with(DJANGO_SECRET_KEY="k" * 50)["DEBUG"] is False
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        (
+            {"DJANGO_DEBUG": "maybe"},
+            "The environment variable DJANGO_DEBUG must be one of 1/0, true/false, yes/no, on/off; got 'maybe'.",
+        ),
+        (
+            {"DJANGO_DEBUG": "1", "DATABASE_URL": "mysql://x"},
+            "The environment variable DATABASE_URL must be a URL starting with sqlite://, postgres://, "
+            "postgresql://; got 'mysql://x'.",
+        ),
+        (
+            {"DJANGO_DEBUG": "1", "REDIS_URL": "http://x"},
+            "The environment variable REDIS_URL must be a URL starting with redis://, rediss://; got 'http://x'.",
+        ),
+        (
+            {"DJANGO_DEBUG": "1", "DJANGO_EMAIL_HOST": "smtp.example.org", "DJANGO_EMAIL_PORT": "abc"},
+            "The environment variable DJANGO_EMAIL_PORT must be a whole number; got 'abc'.",
+        ),
+        (
+            {"DJANGO_DEBUG": "1", "DJANGO_LOG_LEVEL": "verbose"},
+            "The environment variable DJANGO_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL; got 'VERBOSE'.",
+        ),
+    ],
+    ids=["debug-maybe", "database-mysql", "redis-http", "email-port-abc", "log-level-verbose"],
+)
+def test_settings_bad_value_stops_start_up_naming_the_variable(variables, message):
+    assert start_up_error(**variables) == f"django.core.exceptions.ImproperlyConfigured: {message}"
+
+
+def test_settings_without_secret_key_and_debug_off_refuse_to_start():
+    last_line = start_up_error()
+
+    assert last_line.startswith(
+        "django.core.exceptions.ImproperlyConfigured: The environment variable DJANGO_SECRET_KEY must be set "
+        "when DJANGO_DEBUG is off"
+    )
+
+
+def test_check_deploy_is_clean_with_the_documented_production_variables():
+    result = run_python(
+        ["manage.py", "check", "--deploy"],
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="portal.example.org",
+        DJANGO_EMAIL_HOST="smtp.example.org",
+    )
+    output = result.stdout + result.stderr
+
+    assert "WARNINGS" not in output
+    assert result.stdout.strip() == "System check identified no issues (0 silenced)."
+    assert result.returncode == 0
+
+
+SETTINGS_VARIABLE = re.compile(r"env\.(?:string|boolean|integer|strings|url)\(\s*\"([A-Z0-9_]+)\"")
+
+
+def variables_read_by_settings() -> set[str]:
+    return set(SETTINGS_VARIABLE.findall((BASE_DIR / "upr_portal" / "settings.py").read_text()))
+
+
+def test_every_settings_variable_is_documented_in_env_example_and_readme():
+    names = variables_read_by_settings()
+    example = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", (BASE_DIR / ".env.example").read_text(), re.M))
+    readme_table = set(re.findall(r"^\| `([A-Z][A-Z0-9_]+)` \|", (BASE_DIR / "README.md").read_text(), re.M))
+
+    assert "DATABASE_URL" in names  # the pattern spans line breaks
+    assert sorted(names - example) == []
+    assert sorted(names - readme_table) == []
+
+
+def test_env_reader_boolean_accepts_the_usual_spellings():
+    env = EnvReader({"A": "Yes", "B": "off", "C": " 1 ", "D": ""})
+
+    assert [env.boolean("A"), env.boolean("B"), env.boolean("C"), env.boolean("D")] == [True, False, True, False]
+    assert env.boolean("MISSING", True) is True
+
+
+def test_env_reader_boolean_rejects_other_words():
+    with pytest.raises(ImproperlyConfigured, match=r"^The environment variable FLAG must be one of .*; got 'sure'\.$"):
+        EnvReader({"FLAG": "sure"}).boolean("FLAG")
+
+
+def test_env_reader_integer_checks_type_and_minimum():
+    env = EnvReader({"N": "42", "LOW": "0", "BAD": "4.5", "BLANK": " "})
+
+    assert env.integer("N", 1) == 42
+    assert env.integer("BLANK", 7) == 7
+    with pytest.raises(ImproperlyConfigured, match=r"^The environment variable LOW must be at least 1; got 0\.$"):
+        env.integer("LOW", 5, minimum=1)
+    with pytest.raises(ImproperlyConfigured, match=r"^The environment variable BAD must be a whole number"):
+        env.integer("BAD", 5)
+
+
+def test_env_reader_strings_split_on_commas_and_drop_blanks():
+    env = EnvReader({"HOSTS": " a.example.org, ,b.example.org ,"})
+
+    assert env.strings("HOSTS") == ["a.example.org", "b.example.org"]
+    assert env.strings("MISSING", ["localhost"]) == ["localhost"]
+
+
+def test_env_reader_string_treats_empty_as_unset():
+    env = EnvReader({"EMPTY": "", "SET": "value"})
+
+    assert env.string("EMPTY", "default") == "default"
+    assert env.string("SET") == "value"
+    with pytest.raises(ImproperlyConfigured, match=r"^The environment variable EMPTY must be set\.$"):
+        env.string("EMPTY", required=True)
+
+
+def test_env_reader_url_checks_the_scheme():
+    env = EnvReader({"GOOD": "rediss://cache:6380/0", "NO_HOST": "redis://", "WRONG": "amqp://broker"})
+
+    assert env.url("GOOD", ("redis", "rediss")) == "rediss://cache:6380/0"
+    assert env.url("MISSING", ("redis",)) is None
+    assert env.url("MISSING", ("redis",), default="redis://localhost/0") == "redis://localhost/0"
+    for name in ("NO_HOST", "WRONG"):
+        with pytest.raises(ImproperlyConfigured, match=rf"^The environment variable {name} must be a URL"):
+            env.url(name, ("redis", "rediss"))
