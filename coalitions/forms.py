@@ -22,6 +22,14 @@ def _open_reviews(selected=()):
     )
 
 
+def current_member_organisations(coalition: Coalition):
+    """Organisations invited to or active in this coalition (one join: the status is this coalition's)."""
+    return Organisation.objects.filter(
+        coalition_memberships__coalition=coalition,
+        coalition_memberships__status__in=[CoalitionOrganisation.Status.ACTIVE, CoalitionOrganisation.Status.INVITED],
+    ).order_by("name")
+
+
 class ReviewChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return _("%(state)s – session %(session)s") % {"state": obj.state.name, "session": obj.session.number}
@@ -143,11 +151,7 @@ class InvitationForm(NewOrganisationMixin, forms.Form):
     def __init__(self, *args, coalition: Coalition, **kwargs):
         super().__init__(*args, **kwargs)
         self.coalition = coalition
-        self.fields["organisation"].queryset = (
-            Organisation.objects.filter(coalition_memberships__coalition=coalition)
-            .exclude(coalition_memberships__status=CoalitionOrganisation.Status.LEFT)
-            .order_by("name")
-        )
+        self.fields["organisation"].queryset = current_member_organisations(coalition)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Fieldset(_("Who"), "email", "full_name", "role"),
@@ -191,11 +195,7 @@ class ClusterForm(forms.ModelForm):
     def __init__(self, *args, coalition: Coalition, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.coalition = coalition
-        members = (
-            Organisation.objects.filter(coalition_memberships__coalition=coalition)
-            .exclude(coalition_memberships__status=CoalitionOrganisation.Status.LEFT)
-            .order_by("name")
-        )
+        members = current_member_organisations(coalition)
         self.fields["lead_organisation"].queryset = members
         self.fields["organisations"].queryset = members
         self.fields["organisations"].required = False

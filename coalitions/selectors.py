@@ -13,6 +13,7 @@ from coalitions.models import (
     Membership,
     Organisation,
 )
+from coalitions.rules import EDITING_ROLES
 from reviews.models import Review
 
 
@@ -20,7 +21,7 @@ def coalitions_for_user(*, user) -> QuerySet[Coalition]:
     """The coalitions the user is an active member of, with their role and counts."""
     my_role = Membership.objects.filter(coalition=OuterRef("pk"), user=user, is_active=True).values("role")[:1]
     return (
-        Coalition.objects.filter(memberships__user=user, memberships__is_active=True)
+        Coalition.objects.filter(pk__in=Membership.objects.filter(user=user, is_active=True).values("coalition"))
         .select_related("secretariat")
         .prefetch_related(Prefetch("reviews", queryset=Review.objects.select_related("state", "session")))
         .annotate(
@@ -94,8 +95,14 @@ def audit_events_of(*, coalition: Coalition, limit: int = 200) -> QuerySet[Audit
 
 
 def organisations_for_user(*, user) -> QuerySet[Organisation]:
-    """The organisations the user acts for in any coalition (offered as a new coalition's secretariat)."""
-    return Organisation.objects.filter(people__user=user, people__is_active=True).distinct().order_by("name")
+    """The organisations the user edits for in any coalition (offered as a new coalition's secretariat)."""
+    # Readers (reviewers, observers) cannot lead a new coalition for their organisation: that would
+    # make them its coordinator and so give them the right to change the organisation's profile.
+    return (
+        Organisation.objects.filter(people__user=user, people__is_active=True, people__role__in=EDITING_ROLES)
+        .distinct()
+        .order_by("name")
+    )
 
 
 def organisation_profile(*, organisation: Organisation, user) -> dict:

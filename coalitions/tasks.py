@@ -14,21 +14,27 @@ from coalitions.services.invitations import invitation_mark_sent, invitation_url
 logger = logging.getLogger(__name__)
 
 
+# Worth another try later: the server or the network failed, or answered "try again" (4xx).
+TRANSIENT_ERRORS = (smtplib.SMTPServerDisconnected, ConnectionError, TimeoutError, OSError)
+MAX_RETRIES = 8
+
+
 class InvitationDeliveryTask(DjangoTask):
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         """Called once retries are exhausted: the coordinator sees the problem beside the invitation."""
-        Invitation.objects.filter(pk=kwargs.get("invitation_id")).update(delivery_error=str(exc)[:500] or repr(exc))
+        _record_failure(kwargs.get("invitation_id"), exc)
 
 
-@shared_task(
-    base=InvitationDeliveryTask,
-    name="coalitions.send_invitation",
-    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=30,
-    retry_backoff_max=3600,
-    max_retries=8,
-)
-def send_invitation(*, invitation_id: int, key: str) -> bool:
+def _record_failure(invitation_id, exc) -> None:
+    Invitation.objects.filter(pk=invitation_id).update(delivery_error=(str(exc) or repr(exc))[:500])
+
+
+def _backoff(retries: int) -> int:
+    return min(30 * 2**retries, 3600)
+
+
+@shared_task(bind=True, base=InvitationDeliveryTask, name="coalitions.send_invitation", max_retries=MAX_RETRIES)
+def send_invitation(self, *, invitation_id: int, key: str) -> bool:
     invitation = (
         Invitation.objects.select_related("coalition", "organisation", "invited_by")
         .filter(pk=invitation_id, key=key, status=Invitation.Status.PENDING)
@@ -38,14 +44,22 @@ def send_invitation(*, invitation_id: int, key: str) -> bool:
         # Revoked, accepted or resent since it was queued: that newer state wins.
         logger.info("Invitation %s changed before its mail went out; not sending", invitation_id)
         return False
-    context = {
-        "invitation": invitation,
-        "url": invitation_url(invitation),
-        "days": max_age_seconds() // 86400,
-    }
+    context = {"invitation": invitation, "url": invitation_url(invitation), "days": max_age_seconds() // 86400}
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string("emails/invitation_subject.txt", context).strip()
         body = render_to_string("emails/invitation_body.txt", context)
-    send_mail(subject, body, None, [invitation.email])
+    try:
+        send_mail(subject, body, None, [invitation.email])
+    except smtplib.SMTPRecipientsRefused as error:
+        # A permanent refusal: retrying cannot help, so the coordinator is told at once.
+        _record_failure(invitation_id, error)
+        return False
+    except smtplib.SMTPResponseException as error:
+        if 400 <= error.smtp_code < 500:
+            raise self.retry(exc=error, countdown=_backoff(self.request.retries)) from error
+        _record_failure(invitation_id, error)
+        return False
+    except TRANSIENT_ERRORS as error:
+        raise self.retry(exc=error, countdown=_backoff(self.request.retries)) from error
     invitation_mark_sent(invitation_id=invitation_id, key=key)
     return True

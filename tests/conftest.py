@@ -20,7 +20,7 @@ def celery_mode() -> str:
     return "redis-worker" if settings.REDIS_URL else "in-process"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def celery_worker():
     """A real Celery worker consuming from REDIS_URL when it is set (CI), else Celery's eager mode.
 
@@ -34,6 +34,7 @@ def celery_worker():
         assert app.conf.task_always_eager is True
         yield CeleryRunner(mode="in-process", app=app)
         return
+    # Only for this test: every other test runs its tasks in-process (tests/settings.py).
 
     import celery.contrib.testing.tasks  # noqa: F401 - registers celery.ping for the start-up ping check
     from celery.contrib.testing.worker import start_worker

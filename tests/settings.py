@@ -8,8 +8,8 @@ import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-" + "x" * 40)
 
-from upr_portal.settings import *  # noqa: E402,F403
-from upr_portal.settings import STORAGES  # noqa: E402
+from upr_portal.settings import *  # noqa: F403
+from upr_portal.settings import STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
@@ -21,3 +21,7 @@ CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 ALLOWED_HOSTS = ["*"]
 WHITENOISE_AUTOREFRESH = True
+# Tasks run in-process, on commit, in every test, with errors raised where they happen; the tests
+# that need a real worker on Redis ask for the `celery_worker` fixture, which turns this off.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True

@@ -110,8 +110,9 @@ else:
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
-# In-process mode raises task errors where they happen, so a developer sees them at once.
-CELERY_TASK_EAGER_PROPAGATES = True
+# In-process mode behaves as a worker would: a failing task retries (at once) and then records its
+# failure, instead of turning the request that queued it into a server error.
+CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -1,5 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,7 +12,6 @@ from coalitions.access import get_visible_or_404, require
 from coalitions.forms import CoalitionCreateForm, CoalitionForm
 from coalitions.models import Coalition, Role
 from coalitions.rules import role_in
-from coalitions.services.errors import CoalitionError
 from reviews.selectors import milestones_due_for_user
 
 
@@ -39,19 +40,21 @@ def coalition_create(request):
     form = CoalitionCreateForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            secretariat = form.cleaned_data["secretariat"] or services.organisation_create(
-                **form.new_organisation_fields()
-            )
-            coalition = services.coalition_create(
-                creator=request.user,
-                secretariat=secretariat,
-                name=form.cleaned_data["name"],
-                acronym=form.cleaned_data["acronym"],
-                description=form.cleaned_data["description"],
-                reviews=form.cleaned_data["reviews"],
-                logo=form.cleaned_data.get("logo"),
-            )
-        except CoalitionError as error:
+            # One transaction: a refused coalition leaves no new secretariat organisation behind.
+            with transaction.atomic():
+                secretariat = form.cleaned_data["secretariat"] or services.organisation_create(
+                    **form.new_organisation_fields()
+                )
+                coalition = services.coalition_create(
+                    creator=request.user,
+                    secretariat=secretariat,
+                    name=form.cleaned_data["name"],
+                    acronym=form.cleaned_data["acronym"],
+                    description=form.cleaned_data["description"],
+                    reviews=form.cleaned_data["reviews"],
+                    logo=form.cleaned_data.get("logo"),
+                )
+        except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(

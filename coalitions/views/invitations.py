@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -33,16 +34,18 @@ def invitation_create(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            organisation = data["organisation"] or services.organisation_create(**form.new_organisation_fields())
-            invitation = services.invitation_create(
-                coalition=coalition,
-                actor=request.user,
-                email=data["email"],
-                full_name=data["full_name"],
-                role=data["role"],
-                organisation=organisation,
-                message=data["message"],
-            )
+            # One transaction: a refused invitation leaves no new organisation behind.
+            with transaction.atomic():
+                organisation = data["organisation"] or services.organisation_create(**form.new_organisation_fields())
+                invitation = services.invitation_create(
+                    coalition=coalition,
+                    actor=request.user,
+                    email=data["email"],
+                    full_name=data["full_name"],
+                    role=data["role"],
+                    organisation=organisation,
+                    message=data["message"],
+                )
         except CoalitionError as error:
             form.add_error(None, error)
         else:
