@@ -9,6 +9,7 @@ from coalitions.services.coalitions import (
     membership_change_role,
     membership_remove,
     organisation_create,
+    organisation_update,
 )
 from coalitions.services.invitations import (
     invitation_accept,
@@ -36,4 +37,5 @@ __all__ = [
     "membership_change_role",
     "membership_remove",
     "organisation_create",
+    "organisation_update",
 ]

@@ -21,6 +21,14 @@ def audit(*, coalition: Coalition, actor: User | None, action: str, subject: str
     )
 
 
+def organisation_update(*, organisation: Organisation, actor: User, **fields) -> Organisation:
+    for name, value in fields.items():
+        setattr(organisation, name, value)
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
 def organisation_create(*, name: str, kind: str, city: str, country, acronym: str = "", **fields) -> Organisation:
     organisation = Organisation(name=name, acronym=acronym, kind=kind, city=city, country=country, **fields)
     organisation.full_clean()
@@ -147,6 +155,10 @@ def coalition_organisation_remove(*, member: CoalitionOrganisation, actor: User)
             _("People still take part through %(organisation)s: remove them first.")
             % {"organisation": member.organisation}
         )
+    # Its clusters in this coalition lose it as lead and member, so none points at a hidden profile.
+    Cluster.objects.filter(coalition=coalition, lead_organisation=member.organisation).update(lead_organisation=None)
+    for cluster in Cluster.objects.filter(coalition=coalition, organisations=member.organisation):
+        cluster.organisations.remove(member.organisation)
     member.status = CoalitionOrganisation.Status.LEFT
     member.left_on = timezone.localdate()
     member.save(update_fields=["status", "left_on", "updated_at"])

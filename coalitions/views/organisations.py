@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from coalitions import selectors
+from coalitions import selectors, services
 from coalitions.access import get_visible_or_404, require
 from coalitions.forms import OrganisationForm
 from coalitions.models import Organisation
@@ -39,7 +39,9 @@ def organisation_edit(request, pk: int):
     require(request.user, "coalitions.change_organisation", organisation)
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        fields = {name: form.cleaned_data[name] for name in form.fields}
+        organisation.refresh_from_db()
+        services.organisation_update(organisation=organisation, actor=request.user, **fields)
         messages.success(request, _("The profile of %(name)s is saved.") % {"name": organisation})
         return redirect("coalitions:organisation", pk=organisation.pk)
     return render(request, "coalitions/organisation_form.html", {"organisation": organisation, "form": form})

@@ -11,7 +11,7 @@ from PIL import Image
 from pytest_django.asserts import assertMessages, assertRedirects
 
 from coalitions import services
-from coalitions.models import AuditEvent, Coalition, CoalitionOrganisation, Membership, Organisation, Role
+from coalitions.models import AuditEvent, Cluster, Coalition, CoalitionOrganisation, Membership, Organisation, Role
 from coalitions.services.errors import CoalitionError
 from tests.factories import MembershipFactory, OrganisationFactory, StateFactory, UserFactory
 
@@ -282,3 +282,15 @@ def test_coalition_create_accepts_a_small_png_logo(media_root):
     assert list(coalition.member_organisations.values_list("organisation", "status")) == [
         (coalition.secretariat_id, CoalitionOrganisation.Status.ACTIVE)
     ]
+
+
+def test_removing_an_organisation_takes_it_out_of_its_clusters(world):
+    cluster = Cluster.objects.get(coalition=world.coalition, lead_organisation=world.org_a)
+    assert world.org_a in cluster.organisations.all()
+    member = CoalitionOrganisation.objects.get(coalition=world.coalition, organisation=world.org_a)
+
+    services.coalition_organisation_remove(member=member, actor=world.people["coordinator"])
+
+    cluster.refresh_from_db()
+    assert cluster.lead_organisation is None
+    assert world.org_a not in cluster.organisations.all()
