@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 from coalitions.demo import DEMO_PASSWORD, demo_seed
 from reviews.models import State
+from submissions.demo import demo_submission_seed
 
 
 class Command(BaseCommand):
@@ -22,9 +23,14 @@ class Command(BaseCommand):
         if not State.objects.exists():
             raise CommandError(_("No States in the database: run `python manage.py load_reference_data` first."))
         report = demo_seed()
+        submission = demo_submission_seed(coalition=report.coalition, review=report.review)
         self.stdout.write(
             _("Demo coalition: %(coalition)s, working on the review of %(review)s.")
             % {"coalition": report.coalition, "review": report.review}
+        )
+        self.stdout.write(
+            _("Demo submission: %(title)s (%(count)d sections).")
+            % {"title": submission, "count": submission.sections.count()}
         )
         self.stdout.write(_("Demo sign-ins (password for all: %(password)s):") % {"password": DEMO_PASSWORD})
         for email, role in report.sign_ins:

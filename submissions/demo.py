@@ -1,0 +1,226 @@
+"""Demo data for a development site: the demo coalition's joint submission, drafted section by section.
+
+The texts are invented, on the model of real stakeholder submissions: the organisations, their
+reports, the cases and every figure are illustrative, attributed to the coalition's own (invented)
+monitoring, and no document symbol is cited. They live in ``submissions/demo_texts/`` as one HTML
+file per section and version (``<nn>-<slug>-v<k>.html``), so they can be read and reviewed as text.
+
+Every version is written through ``section_save``, as the editor writes it: the text is cleaned,
+counted and versioned by the real service. Only the timestamps are moved back afterwards, so that
+the history reads like weeks of drafting rather than one second.
+
+Idempotent: the submission is found by (coalition, review, title); sections and their versions are
+created only when the submission has no sections, so running it again adds nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from coalitions.demo import PEOPLE
+from coalitions.models import Cluster, Coalition, Organisation
+from reviews.models import Review
+from submissions.models import Section, SectionVersion, Submission
+from submissions.services.sections import section_save
+from submissions.services.submissions import section_add, submission_create
+
+TEXTS = Path(__file__).resolve().parent / "demo_texts"
+
+TITLE = "Joint stakeholder submission of the Demo National UPR Coalition"
+
+KEYWORDS = (
+    "Finland, remand imprisonment, solitary confinement, immigration detention, trafficking in human beings, "
+    "labour exploitation, rights of the child, child poverty, mental health, violence against women, shelters, "
+    "Sámi people, free, prior and informed consent, non-discrimination, SMART recommendations"
+)
+
+EXECUTIVE_SUMMARY = (
+    "This joint submission of the Demo National UPR Coalition, thirteen Finnish civil-society "
+    "organisations, assesses the implementation of the recommendations Finland received in the fourth "
+    "cycle and reports on developments since the review of November 2022. It draws on the monitoring "
+    "data and case files of member organisations and on consultations held in 2026.\n\n"
+    "The coalition welcomes the consent-based definition of rape, the reform of legal gender "
+    "recognition and the national action plan on fundamental and human rights. Most supported "
+    "recommendations remain only partially implemented, however. Remand prisoners are still held for "
+    "weeks in police cells and routinely placed under contact restrictions amounting to solitary "
+    "confinement. Victims of trafficking, most of them exploited for their labour, lose assistance "
+    "when criminal investigations close. Child poverty and waiting times for mental health services "
+    "have grown. Shelters for survivors of violence are out of reach in the north and east, and "
+    "migrant women fear losing their residence permits. Consultation of the Sámi people falls short "
+    "of free, prior and informed consent.\n\n"
+    "The coalition proposes specific, time-bound recommendations, including a statutory limit on "
+    "police custody of remand prisoners, assistance to victims independent of criminal proceedings, "
+    "a one-month maximum wait for child mental health assessments and a public implementation plan "
+    "with indicators."
+)
+
+COORDINATOR = PEOPLE[0][0]  # Aino Virtanen, Northern Lights Human Rights Centre
+SECRETARIAT = PEOPLE[1][0]  # Mikko Laine, Northern Lights Human Rights Centre
+LEAD_CHILDREN = PEOPLE[2][0]  # Laura Nieminen, Children's Rights Alliance
+LEAD_TORTURE = PEOPLE[3][0]  # Jussi Heikkinen, Centre against Torture
+DRAFTER = PEOPLE[4][0]  # Sara Mäkinen, Legal Aid for Migrants
+DRAFTER_TRAFFICKING = PEOPLE[5][0]  # Omar Hassan, Anti-Trafficking Network
+REVIEWER = PEOPLE[6][0]  # Elina Koskinen, Institute for Human Rights Research (reads, does not write)
+
+
+@dataclass(frozen=True)
+class DemoSection:
+    """One section: its settings, and who saved each version of its text, how many days ago."""
+
+    slug: str  # the texts are demo_texts/<slug>-v<k>.html, k = 1, 2, ...
+    title: str
+    cluster: str | None  # a cluster name of coalitions.demo.CLUSTERS
+    word_budget: int
+    organisations: tuple[str, ...]  # acronyms of coalitions.demo.ORGANISATIONS
+    people: tuple[str, ...]  # e-mail addresses of coalitions.demo.PEOPLE
+    versions: tuple[tuple[str, float], ...] = ()  # (author's e-mail, days ago), oldest first
+
+    def text(self, number: int) -> str:
+        return (TEXTS / f"{self.slug}-v{number}.html").read_text(encoding="utf-8")
+
+
+# Budgets add up to 5,350: the executive summary (about 200 words) counts too, within the 5,630 of a
+# joint submission. Two sections are finished (1, 3), one is over its budget (5), one has just been
+# started (7) and one is still empty (8).
+SECTIONS = (
+    DemoSection(
+        slug="01-introduction",
+        title="Introduction and methodology",
+        cluster=None,
+        word_budget=350,
+        organisations=("NLHRC",),
+        people=(COORDINATOR, SECRETARIAT),
+        versions=((SECRETARIAT, 62), (COORDINATOR, 20), (COORDINATOR, 4.2)),
+    ),
+    DemoSection(
+        slug="02-follow-up",
+        title="Follow-up to the previous review",
+        cluster=None,
+        word_budget=650,
+        organisations=("NLHRC", "IHRR"),
+        people=(SECRETARIAT, REVIEWER),
+        versions=((SECRETARIAT, 55), (COORDINATOR, 31), (SECRETARIAT, 6.5)),
+    ),
+    DemoSection(
+        slug="03-torture",
+        title="Torture and conditions of detention",
+        cluster="Torture and conditions of detention",
+        word_budget=750,
+        organisations=("CAT-FI", "LAM", "IHRR"),
+        people=(LEAD_TORTURE, DRAFTER, REVIEWER),
+        versions=((DRAFTER, 58), (LEAD_TORTURE, 41), (LEAD_TORTURE, 23), (COORDINATOR, 5.1)),
+    ),
+    DemoSection(
+        slug="04-trafficking",
+        title="Trafficking in human beings",
+        cluster="Trafficking in human beings",
+        word_budget=650,
+        organisations=("ATN", "LAM", "WSF"),
+        people=(DRAFTER_TRAFFICKING, DRAFTER),
+        versions=((DRAFTER_TRAFFICKING, 49), (DRAFTER, 27), (DRAFTER_TRAFFICKING, 2.3)),
+    ),
+    DemoSection(
+        slug="05-rights-of-the-child",
+        title="Rights of the child",
+        cluster="Rights of the child",
+        word_budget=600,
+        organisations=("CRA", "RYA", "DRF"),
+        people=(LEAD_CHILDREN, DRAFTER),
+        versions=((LEAD_CHILDREN, 52), (DRAFTER, 33), (LEAD_CHILDREN, 1.8)),
+    ),
+    DemoSection(
+        slug="06-violence-against-women",
+        title="Violence against women",
+        cluster="Violence against women",
+        word_budget=700,
+        organisations=("WSF", "CRA", "IFS"),
+        people=(SECRETARIAT,),
+        versions=((SECRETARIAT, 38), (COORDINATOR, 12), (SECRETARIAT, 0.9)),
+    ),
+    DemoSection(
+        slug="07-indigenous-peoples",
+        title="Indigenous peoples' rights",
+        cluster="Indigenous peoples' rights",
+        word_budget=500,
+        organisations=("SCHR", "IHRR"),
+        people=(REVIEWER,),
+        versions=((COORDINATOR, 3.4),),
+    ),
+    DemoSection(
+        slug="08-equality",
+        title="Equality and non-discrimination",
+        cluster="Equality and non-discrimination",
+        word_budget=450,
+        organisations=("RR", "RYA", "IFS", "DRF", "OPRU"),
+        people=(),
+    ),
+    DemoSection(
+        slug="09-recommendations",
+        title="Recommendations",
+        cluster=None,
+        word_budget=700,
+        organisations=("NLHRC",),
+        people=(COORDINATOR, SECRETARIAT),
+        versions=((SECRETARIAT, 17), (COORDINATOR, 1.2)),
+    ),
+)
+
+
+@transaction.atomic
+def demo_submission_seed(*, coalition: Coalition, review: Review) -> Submission:
+    """Creates (or finds) the demo coalition's joint submission with its sections and their history. Atomic.
+
+    Needs coalitions.demo.demo_seed() to have run: it matches clusters by name, organisations by
+    acronym among the coalition's members and people by e-mail.
+    """
+    users = {u.email: u for u in User.objects.filter(email__in=[email for email, *_rest in PEOPLE])}
+    coordinator = users[COORDINATOR]
+    submission = Submission.objects.filter(coalition=coalition, review=review, title=TITLE).first()
+    if submission is None:
+        submission = submission_create(
+            coalition=coalition,
+            review=review,
+            actor=coordinator,
+            title=TITLE,
+            kind=Submission.Kind.JOINT,
+            keywords=KEYWORDS,
+            executive_summary=EXECUTIVE_SUMMARY,
+        )
+    if submission.sections.exists():
+        return submission
+
+    clusters = {c.name: c for c in Cluster.objects.filter(coalition=coalition)}
+    organisations = {o.acronym: o for o in Organisation.objects.filter(coalition_memberships__coalition=coalition)}
+    now = timezone.now()
+    for spec in SECTIONS:
+        section = section_add(
+            submission=submission,
+            actor=coordinator,
+            title=spec.title,
+            cluster=clusters.get(spec.cluster) if spec.cluster else None,
+            word_budget=spec.word_budget,
+            organisations=[organisations[a] for a in spec.organisations if a in organisations],
+            people=[users[e] for e in spec.people if e in users],
+        )
+        for number, (email, days_ago) in enumerate(spec.versions, start=1):
+            result = section_save(
+                section_id=section.pk,
+                author=users[email],
+                body=spec.text(number),
+                base_version=section.version,
+                autosave=False,
+            )
+            section = result.section
+            _backdate(result.version, section, now - datetime.timedelta(days=days_ago))
+    return submission
+
+
+def _backdate(version: SectionVersion, section: Section, when: datetime.datetime) -> None:
+    SectionVersion.objects.filter(pk=version.pk).update(created_at=when, saved_at=when)
+    Section.objects.filter(pk=section.pk).update(last_edited_at=when)
