@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 
 class SubmissionError(ValidationError):
@@ -11,3 +12,9 @@ class SectionConflict(Exception):
     def __init__(self, section):
         super().__init__(f"Section {section.pk} is at version {section.version}")
         self.section = section
+
+
+def locked_message(submission) -> str:
+    if submission.status == submission.Status.SUBMITTED:
+        return _("This submission was sent to OHCHR: it is read-only until a coordinator reopens it.")
+    return _("This submission is marked final: it is read-only until a coordinator reopens it.")

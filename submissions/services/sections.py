@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from submissions.errors import SectionConflict, SubmissionError
+from submissions.errors import SectionConflict, SubmissionError, locked_message
 from submissions.models import Section, SectionVersion
 from submissions.sanitize import clean_html
 from submissions.wordcount import count_html
@@ -61,10 +61,7 @@ def _record_version(*, section: Section, author: User, kind: str, restored_from:
 
 def _refuse_if_locked(section: Section) -> None:
     if section.submission.is_locked:
-        raise SubmissionError(
-            _("This submission is %(status)s: it is read-only until a coordinator reopens it.")
-            % {"status": section.submission.get_status_display().lower()}
-        )
+        raise SubmissionError(locked_message(section.submission))
 
 
 @transaction.atomic

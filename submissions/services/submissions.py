@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from coalitions.models import Cluster, Coalition, Organisation
 from reviews.models import DocumentLimit, Review
-from submissions.errors import SubmissionError
+from submissions.errors import SubmissionError, locked_message
 from submissions.models import Section, Submission
 
 
@@ -25,6 +25,9 @@ def submission_limit(submission: Submission) -> DocumentLimit | None:
 
 
 def _check_budgets(submission: Submission, *, section: Section | None, budget: int | None) -> None:
+    """Refuses budgets beyond the limit. Call inside a transaction: it locks the submission's row,
+    so two coordinators sharing out words at the same moment cannot together exceed the limit."""
+    Submission.objects.select_for_update().filter(pk=submission.pk).first()
     if budget is None:
         return
     limit = submission_limit(submission)
@@ -77,7 +80,7 @@ def submission_create(
 @transaction.atomic
 def submission_update(*, submission: Submission, actor: User, **fields) -> Submission:
     if submission.is_locked:
-        raise SubmissionError(_("This submission is read-only until a coordinator reopens it."))
+        raise SubmissionError(locked_message(submission))
     for name, value in fields.items():
         setattr(submission, name, value)
     submission.full_clean()
@@ -107,7 +110,7 @@ def section_add(
     people: Iterable[User] = (),
 ) -> Section:
     if submission.is_locked:
-        raise SubmissionError(_("This submission is read-only until a coordinator reopens it."))
+        raise SubmissionError(locked_message(submission))
     _check_budgets(submission, section=None, budget=word_budget)
     last = submission.sections.aggregate(last=Max("position"))["last"] or 0
     section = Section.objects.create(
@@ -132,7 +135,7 @@ def section_update_settings(
     """Changes a section's title, cluster, assignees and budget (not its text). Atomic."""
     submission = section.submission
     if submission.is_locked:
-        raise SubmissionError(_("This submission is read-only until a coordinator reopens it."))
+        raise SubmissionError(locked_message(submission))
     _check_budgets(submission, section=section, budget=word_budget)
     section.title = title
     section.cluster = cluster
@@ -146,6 +149,8 @@ def section_update_settings(
 @transaction.atomic
 def section_move(*, section: Section, actor: User, offset: int) -> None:
     """Swaps a section with its neighbour above (offset -1) or below (offset 1). Atomic."""
+    if section.submission.is_locked:
+        raise SubmissionError(locked_message(section.submission))
     siblings = list(
         Section.objects.select_for_update().filter(submission=section.submission_id).order_by("position", "pk")
     )
@@ -163,9 +168,12 @@ def section_move(*, section: Section, actor: User, offset: int) -> None:
 @transaction.atomic
 def section_delete(*, section: Section, actor: User) -> None:
     if section.submission.is_locked:
-        raise SubmissionError(_("This submission is read-only until a coordinator reopens it."))
-    if section.body_words or section.note_words:
+        raise SubmissionError(locked_message(section.submission))
+    if section.version > 0:
         raise SubmissionError(
-            _("This section has text. Empty it first (its history keeps every version), then delete it.")
+            _(
+                "This section has been saved before, and deleting it would delete its history. "
+                "Rename it, or empty it and leave it out of the budget, instead."
+            )
         )
     section.delete()

@@ -14,6 +14,7 @@ from coalitions.rules import can
 from submissions import presence, selectors
 from submissions.errors import SectionConflict, SubmissionError
 from submissions.forms import SectionEditForm, SectionSettingsForm
+from submissions.models import Section
 from submissions.rendering import render_with_notes
 from submissions.services import sections as section_services
 from submissions.services import submissions as services
@@ -105,7 +106,7 @@ def section_delete(request, pk: int, section_pk: int):
             "coalition": submission.coalition,
             "submission": submission,
             "title": _("Delete the section %(title)s?") % {"title": section.title},
-            "explanation": _("Only an empty section can be deleted."),
+            "explanation": _("Only a section that was never saved can be deleted: a saved one keeps its history."),
             "confirm_label": _("Delete"),
             "cancel_url": reverse("submissions:detail", args=[pk]),
         },
@@ -192,11 +193,17 @@ def section_save(request, pk: int, section_pk: int):
         return _json_error(403, "forbidden", str(REFUSALS["submissions.edit_section"]))
     try:
         payload = json.loads(request.body or b"{}")
-        body = str(payload["body"])
-        base_version = int(payload["base_version"])
+        body = payload["body"]
+        base_version = payload["base_version"]
+        # Strict types: a version is a whole number, never a float or a boolean coerced into one.
+        if not isinstance(body, str) or type(base_version) is not int:
+            raise TypeError
     except (ValueError, KeyError, TypeError):
         return _json_error(400, "bad_request", _("The editor sent an incomplete save. Reload the page."))
     title = payload.get("title")
+    # The form's max_length does not guard this path; PostgreSQL would refuse a longer title with a 500.
+    if title is not None and len(str(title).strip()) > Section._meta.get_field("title").max_length:
+        return _json_error(400, "bad_request", _("The section title is too long."))
     try:
         result = section_services.section_save(
             section_id=section.pk,

@@ -14,6 +14,7 @@ from tests.factories.reviews import (
     SessionFactory,
     StateFactory,
 )
+from tests.factories.submissions import SectionFactory, SubmissionFactory, write_text
 
 __all__ = [
     "ClusterFactory",
@@ -25,7 +26,10 @@ __all__ = [
     "OrganisationFactory",
     "RegionalGroupFactory",
     "ReviewFactory",
+    "SectionFactory",
     "SessionFactory",
     "StateFactory",
+    "SubmissionFactory",
     "UserFactory",
+    "write_text",
 ]
