@@ -1,0 +1,613 @@
+// The section editor page: live word counts, autosave through the JSON API, unsaved text kept in
+// this browser, conflicts shown side by side, and who else has the section open.
+//
+// Without JavaScript the page's form still saves (same version check on the server); with it, this
+// module takes over the Save button. The editor itself is django-prose-editor (see
+// submissions/widgets.py); this module waits for it and talks to it through Tiptap's API.
+
+import { countHtml, wordsCounted } from "./wordcount.js"
+
+const AUTOSAVE_DELAY = 3000 // ms after typing stops
+const PRESENCE_INTERVAL = 20000
+const RETRY_MIN = 2000
+const RETRY_MAX = 60000
+const KEEPALIVE_LIMIT = 60000 // bytes: browsers refuse larger keepalive requests
+const DRAFT_PREFIX = "upr-portal:section-draft:"
+
+const gettext = window.gettext || ((text) => text)
+const interpolate = (text, values) => text.replace(/%\((\w+)\)s/g, (_, name) => values[name])
+
+const form = document.getElementById("section-form")
+const textarea = form?.querySelector("textarea[name=body]")
+if (form && textarea) start()
+
+function start() {
+  waitForEditor(textarea).then((editor) => {
+    if (editor) new SectionEditor(form, editor)
+  })
+}
+
+function waitForEditor(textarea) {
+  return new Promise((resolve) => {
+    const existing = textarea.closest(".prose-editor")?.querySelector(".ProseMirror[contenteditable]")
+    if (existing?.editor) {
+      resolve(existing.editor)
+      return
+    }
+    document.addEventListener("prose-editor:ready", function ready(event) {
+      if (event.detail.textarea !== textarea) return
+      document.removeEventListener("prose-editor:ready", ready)
+      resolve(event.detail.editor)
+    })
+  })
+}
+
+const numberFormat = new Intl.NumberFormat(document.documentElement.lang || undefined)
+const n = (value) => numberFormat.format(value)
+const OVER = {
+  budget: [gettext("%(over)s word over the budget"), gettext("%(over)s words over the budget")],
+  limit: [gettext("%(over)s word over the limit"), gettext("%(over)s words over the limit")],
+}
+const wordsOver = (over, what) => interpolate(OVER[what][over === 1 ? 0 : 1], { over: n(over) })
+const timeOf = (iso) =>
+  iso ? new Date(iso).toLocaleTimeString(document.documentElement.lang || undefined, { hour: "2-digit", minute: "2-digit" }) : ""
+
+// The editor's HTML as the textarea holds it: an empty document is an empty string.
+function editorHtml(editor) {
+  const html = editor.getHTML()
+  return /^<(\w+)(\s[^>]*)?><\/\1>$/i.test(html) ? "" : html
+}
+
+class SectionEditor {
+  constructor(form, editor) {
+    this.form = form
+    this.editor = editor
+    const data = form.dataset
+    this.sectionId = data.sectionId
+    this.saveUrl = data.saveUrl
+    this.presenceUrl = data.presenceUrl
+    this.otherWords = Number(data.otherWords || 0)
+    this.notesCount = data.notesCount === "true"
+    this.budget = data.budget ? Number(data.budget) : null
+    this.limit = data.limit ? Number(data.limit) : null
+    this.baseInput = form.querySelector("input[name=base_version]")
+    this.titleInput = form.querySelector("input[name=title]")
+    this.status = document.getElementById("save-status")
+    this.presence = document.getElementById("presence")
+    this.tabId = Math.random().toString(36).slice(2, 10)
+
+    this.baseVersion = Number(this.baseInput.value || 0)
+    this.savedBody = editorHtml(editor)
+    this.savedTitle = this.titleInput.value
+    this.saving = false
+    this.queued = false
+    this.force = false
+    this.conflict = null
+    this.blocked = null
+    this.retryDelay = 0
+    this.timers = {}
+    this.ownDraftKeys = new Set()
+    this.overState = ""
+
+    document.getElementById("editor-bar").hidden = false
+    document.getElementById("word-counts-static").hidden = true
+    // The editable area takes the field's label as its accessible name.
+    editor.view.dom.setAttribute("aria-labelledby", "body-label")
+    editor.view.dom.setAttribute("aria-multiline", "true")
+
+    editor.on("update", () => this.changed())
+    this.titleInput.addEventListener("input", () => this.changed())
+    form.addEventListener("submit", (event) => {
+      event.preventDefault()
+      this.blocked = null
+      this.save({ autosave: false })
+    })
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "hidden") this.flush()
+    })
+    window.addEventListener("pagehide", () => {
+      this.flush()
+      this.heartbeat({ leaving: true })
+    })
+    window.addEventListener("beforeunload", (event) => {
+      if (this.isDirty() || this.saving) {
+        this.storeDraft()
+        event.preventDefault()
+        event.returnValue = ""
+      }
+    })
+    document.getElementById("conflict-keep-mine").addEventListener("click", () => this.keepMine())
+    document.getElementById("conflict-take-theirs").addEventListener("click", () => this.takeTheirs())
+
+    this.updateCounts()
+    this.setStatus("saved")
+    this.offerRestore()
+    this.heartbeat()
+    this.timers.presence = setInterval(() => this.heartbeat(), PRESENCE_INTERVAL)
+  }
+
+  // --- Changes, counts ----------------------------------------------------------------------
+
+  body() {
+    return editorHtml(this.editor)
+  }
+
+  isDirty() {
+    return this.force || this.body() !== this.savedBody || this.titleInput.value !== this.savedTitle
+  }
+
+  changed() {
+    this.updateCounts()
+    clearTimeout(this.timers.draft)
+    this.timers.draft = setTimeout(() => this.storeDraft(), 300)
+    if (!this.isDirty()) return
+    if (!this.conflict && !this.saving && !this.timers.retry) this.setStatus(this.blocked ? "error" : "dirty")
+    clearTimeout(this.timers.autosave)
+    this.timers.autosave = setTimeout(() => this.save({ autosave: true }), AUTOSAVE_DELAY)
+  }
+
+  updateCounts() {
+    const count = countHtml(this.editor.getHTML())
+    const counted = wordsCounted(count, { notesCount: this.notesCount })
+    const section = document.getElementById("section-count")
+    const submission = document.getElementById("submission-count")
+    const over = []
+
+    let text = interpolate(gettext("This section: %(total)s words (%(body)s in the text, %(notes)s in notes)"), {
+      total: n(count.body + count.notes),
+      body: n(count.body),
+      notes: n(count.notes),
+    })
+    if (!this.notesCount) text += gettext(" – notes are not counted against the limit")
+    const sectionOver = this.budget !== null && counted > this.budget
+    if (this.budget !== null) {
+      text += sectionOver
+        ? interpolate(gettext(" · budget %(budget)s: "), { budget: n(this.budget) }) + wordsOver(counted - this.budget, "budget")
+        : interpolate(gettext(" · budget %(budget)s: %(left)s words left"), { budget: n(this.budget), left: n(this.budget - counted) })
+      if (sectionOver) over.push(wordsOver(counted - this.budget, "budget"))
+    }
+    section.textContent = text
+    section.dataset.body = count.body
+    section.dataset.notes = count.notes
+    section.classList.toggle("is-over", sectionOver)
+    section.hidden = false
+
+    const total = this.otherWords + counted
+    const limitOver = this.limit !== null && total > this.limit
+    submission.textContent =
+      this.limit === null
+        ? interpolate(gettext("Submission: %(total)s words"), { total: n(total) })
+        : limitOver
+          ? interpolate(gettext("Submission: %(total)s of %(limit)s words: "), { total: n(total), limit: n(this.limit) }) +
+            wordsOver(total - this.limit, "limit")
+          : interpolate(gettext("Submission: %(total)s of %(limit)s words (%(left)s left)"), {
+              total: n(total),
+              limit: n(this.limit),
+              left: n(this.limit - total),
+            })
+    submission.dataset.total = total
+    submission.classList.toggle("is-over", limitOver)
+    submission.hidden = false
+    if (limitOver) over.push(wordsOver(total - this.limit, "limit"))
+
+    // Announce crossing a budget or the limit, not every word typed.
+    const overState = `${sectionOver}/${limitOver}`
+    if (overState !== this.overState) {
+      this.overState = overState
+      document.getElementById("count-alert").textContent = over.length
+        ? over.join("; ")
+        : this.budget !== null || this.limit !== null
+          ? gettext("Within the budget and the limit.")
+          : ""
+    }
+  }
+
+  // --- Status ---------------------------------------------------------------------------------
+
+  setStatus(state, message = "") {
+    const texts = {
+      saved: gettext("Saved"),
+      dirty: gettext("Unsaved changes"),
+      saving: gettext("Saving…"),
+      retrying: gettext("Not saved – retrying"),
+      conflict: gettext("Conflict"),
+      error: interpolate(gettext("Not saved: %(message)s"), { message }),
+    }
+    this.status.dataset.state = state
+    this.status.textContent = texts[state]
+  }
+
+  // --- Drafts in this browser ----------------------------------------------------------------
+
+  draftKey() {
+    return `${DRAFT_PREFIX}${this.sectionId}:v${this.baseVersion}:${this.tabId}`
+  }
+
+  storeDraft() {
+    clearTimeout(this.timers.draft)
+    if (!this.isDirty()) return
+    const key = this.draftKey()
+    try {
+      localStorage.setItem(
+        key,
+        JSON.stringify({
+          body: this.body(),
+          title: this.titleInput.value,
+          baseVersion: this.baseVersion,
+          savedAt: Date.now(),
+        }),
+      )
+      this.ownDraftKeys.add(key)
+    } catch (error) {
+      console.warn("The browser did not keep the draft", error)
+    }
+  }
+
+  // After the server confirmed the text: the drafts this page wrote are no longer needed.
+  dropOwnDrafts() {
+    for (const key of this.ownDraftKeys) localStorage.removeItem(key)
+    this.ownDraftKeys.clear()
+  }
+
+  drafts() {
+    const prefix = `${DRAFT_PREFIX}${this.sectionId}:`
+    const found = []
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i)
+      if (!key?.startsWith(prefix) || this.ownDraftKeys.has(key)) continue
+      try {
+        found.push({ key, ...JSON.parse(localStorage.getItem(key)) })
+      } catch {
+        // not ours to read; leave it
+      }
+    }
+    return found.sort((a, b) => b.savedAt - a.savedAt)
+  }
+
+  offerRestore() {
+    let drafts
+    try {
+      drafts = this.drafts()
+    } catch {
+      return
+    }
+    const body = this.body()
+    const same = drafts.filter((draft) => draft.body === body && draft.title === this.titleInput.value)
+    for (const draft of same) localStorage.removeItem(draft.key) // the server already has exactly this
+    const different = drafts.filter((draft) => !same.includes(draft))
+    if (!different.length) return
+    const draft = different[0]
+    const panel = document.getElementById("restore-offer")
+    const when = new Date(draft.savedAt).toLocaleString(document.documentElement.lang || undefined)
+    let detail = interpolate(gettext("Written at %(when)s, based on version %(version)s."), { when, version: draft.baseVersion })
+    if (draft.baseVersion !== this.baseVersion)
+      detail +=
+        " " +
+        interpolate(
+          gettext("The section is now at version %(version)s: after restoring, saving will show both texts for you to merge."),
+          { version: this.baseVersion },
+        )
+    const words = countHtml(draft.body)
+    detail += " " + interpolate(gettext("It has %(words)s words."), { words: n(words.body + words.notes) })
+    document.getElementById("restore-detail").textContent = detail
+    panel.hidden = false
+    const close = () => {
+      panel.hidden = true
+      this.editor.commands.focus()
+    }
+    document.getElementById("restore-accept").onclick = () => {
+      // Saved under this page's key from now on, and against the version it was written on: if that
+      // is older, the server refuses the save and the conflict panel shows both texts.
+      this.baseVersion = draft.baseVersion
+      this.baseInput.value = draft.baseVersion
+      this.editor.commands.setContent(draft.body, { emitUpdate: false })
+      this.titleInput.value = draft.title
+      localStorage.removeItem(draft.key)
+      close()
+      this.changed()
+      this.storeDraft()
+      this.save({ autosave: true })
+    }
+    document.getElementById("restore-discard").onclick = () => {
+      if (!window.confirm(gettext("Discard the unsaved text kept in this browser? It cannot be brought back."))) return
+      for (const other of different) localStorage.removeItem(other.key)
+      close()
+    }
+  }
+
+  // --- Saving ---------------------------------------------------------------------------------
+
+  csrfToken() {
+    const cookie = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/)
+    return cookie ? decodeURIComponent(cookie[1]) : this.form.querySelector("input[name=csrfmiddlewaretoken]").value
+  }
+
+  // The page is hidden or left: save now, with a request that outlives the page.
+  flush() {
+    if (!this.isDirty()) return
+    this.storeDraft()
+    if (!this.conflict && !this.saving) this.save({ autosave: true, keepalive: true })
+  }
+
+  scheduleRetry() {
+    this.retryDelay = Math.min(RETRY_MAX, Math.max(RETRY_MIN, this.retryDelay * 2))
+    this.setStatus("retrying")
+    clearTimeout(this.timers.retry)
+    this.timers.retry = setTimeout(() => {
+      this.timers.retry = null
+      this.save({ autosave: true })
+    }, this.retryDelay)
+  }
+
+  async save({ autosave = true, keepalive = false } = {}) {
+    clearTimeout(this.timers.autosave)
+    if (this.conflict || (autosave && this.blocked)) return
+    if (this.saving) {
+      this.queued = true
+      return
+    }
+    if (!this.isDirty()) {
+      if (!this.timers.retry) this.setStatus("saved")
+      return
+    }
+    clearTimeout(this.timers.retry)
+    this.timers.retry = null
+    const body = this.body()
+    const title = this.titleInput.value
+    const payload = JSON.stringify({ body, title, base_version: this.baseVersion, autosave })
+    this.saving = true
+    this.setStatus("saving")
+    let response
+    let data = {}
+    try {
+      response = await fetch(this.saveUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        keepalive: keepalive && new Blob([payload]).size < KEEPALIVE_LIMIT,
+        headers: {
+          "Content-Type": "application/json",
+          Accept: "application/json",
+          "X-CSRFToken": this.csrfToken(),
+        },
+        body: payload,
+      })
+      data = await response.json().catch(() => ({}))
+    } catch {
+      response = null
+    }
+    this.saving = false
+
+    if (response?.ok) {
+      this.retryDelay = 0
+      this.blocked = null
+      this.force = false
+      this.baseVersion = data.version
+      this.baseInput.value = data.version
+      this.savedBody = body
+      this.savedTitle = title
+      if (this.isDirty()) {
+        // Typed while the save was on its way: keep that under the new version, save it later.
+        this.dropOwnDrafts()
+        this.storeDraft()
+        this.setStatus("dirty")
+        this.timers.autosave = setTimeout(() => this.save({ autosave: true }), this.queued ? 0 : AUTOSAVE_DELAY)
+      } else {
+        this.dropOwnDrafts()
+        this.setStatus("saved")
+      }
+      this.queued = false
+      this.hideNewerNotice()
+      return
+    }
+    this.queued = false
+    if (response?.status === 409) {
+      this.showConflict(data)
+    } else if (response && [400, 401, 403, 404].includes(response.status)) {
+      // Retrying would not help: say why; the text stays in the editor and in this browser.
+      this.blocked = data.message || `${response.status} ${response.statusText}`
+      this.storeDraft()
+      this.setStatus("error", this.blocked)
+    } else {
+      this.storeDraft()
+      this.scheduleRetry()
+    }
+  }
+
+  // --- Conflicts ------------------------------------------------------------------------------
+
+  showConflict(data) {
+    this.conflict = data
+    this.storeDraft()
+    this.setStatus("conflict")
+    const panel = document.getElementById("conflict-panel")
+    document.getElementById("conflict-message").textContent = data.message || ""
+    document.getElementById("conflict-theirs-heading").textContent = interpolate(
+      gettext("Their text: version %(version)s, saved by %(name)s at %(time)s"),
+      { version: data.version, name: data.saved_by || gettext("someone"), time: timeOf(data.saved_at) },
+    )
+    // The stored text was cleaned by the server's allowlist when it was saved.
+    const theirs = new DOMParser().parseFromString(data.body || "", "text/html")
+    document.getElementById("conflict-theirs").replaceChildren(...theirs.body.childNodes)
+    renderDiff(document.getElementById("conflict-diff"), wordsOf(data.body || ""), wordsOf(this.body()))
+    panel.hidden = false
+    panel.focus()
+  }
+
+  closeConflict() {
+    this.conflict = null
+    document.getElementById("conflict-panel").hidden = true
+  }
+
+  keepMine() {
+    // An explicit decision: the text in the editor replaces the stored version, which stays in the
+    // section's history.
+    this.baseVersion = this.conflict.version
+    this.baseInput.value = this.conflict.version
+    this.closeConflict()
+    this.force = true
+    this.editor.commands.focus()
+    this.save({ autosave: false })
+  }
+
+  takeTheirs() {
+    if (!window.confirm(gettext("Replace the text in the editor with their text? Your unsaved changes will be lost.")))
+      return
+    const theirs = this.conflict
+    this.editor.commands.setContent(theirs.body || "", { emitUpdate: false })
+    this.titleInput.value = theirs.title
+    this.baseVersion = theirs.version
+    this.baseInput.value = theirs.version
+    this.savedBody = this.body()
+    this.savedTitle = this.titleInput.value
+    this.closeConflict()
+    this.dropOwnDrafts()
+    this.updateCounts()
+    this.setStatus("saved")
+    this.editor.commands.focus()
+  }
+
+  // --- Presence -------------------------------------------------------------------------------
+
+  async heartbeat({ leaving = false } = {}) {
+    const body = new URLSearchParams({ csrfmiddlewaretoken: this.csrfToken() })
+    if (leaving) body.set("leaving", "1")
+    let data
+    try {
+      const response = await fetch(this.presenceUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        keepalive: leaving,
+        headers: { "X-CSRFToken": this.csrfToken(), Accept: "application/json" },
+        body,
+      })
+      if (leaving || !response.ok) return
+      data = await response.json()
+    } catch {
+      return
+    }
+    const parts = []
+    if (data.others?.length)
+      parts.push(interpolate(gettext("Also open by: %(names)s."), { names: data.others.join(", ") }))
+    this.presence.textContent = parts.join(" ")
+    if (data.version > this.baseVersion && !this.saving && !this.conflict) this.showNewerNotice(data)
+  }
+
+  showNewerNotice(data) {
+    let notice = document.getElementById("newer-version")
+    if (!notice) {
+      notice = document.createElement("p")
+      notice.id = "newer-version"
+      notice.className = "mb-0 text-warning-emphasis fw-semibold"
+      notice.setAttribute("role", "status")
+      this.presence.after(notice)
+    }
+    const message = interpolate(gettext("%(name)s saved a newer version at %(time)s."), {
+      name: data.saved_by || gettext("Someone"),
+      time: timeOf(data.saved_at),
+    })
+    const advice = this.isDirty()
+      ? gettext("Your next save will show both texts for you to merge.")
+      : gettext("Reload the page to edit it.")
+    notice.textContent = `${message} ${advice}`
+    if (!this.isDirty()) {
+      const reload = document.createElement("button")
+      reload.type = "button"
+      reload.className = "btn btn-link btn-sm p-0 ms-1 align-baseline"
+      reload.textContent = gettext("Reload")
+      reload.addEventListener("click", () => window.location.reload())
+      notice.append(reload)
+    }
+  }
+
+  hideNewerNotice() {
+    document.getElementById("newer-version")?.remove()
+  }
+}
+
+// --- Word-level differences -------------------------------------------------------------------
+
+const BLOCKS = new Set(["P", "H1", "H2", "H3", "H4", "H5", "H6", "LI", "BLOCKQUOTE", "TR", "TD", "TH", "BR", "TABLE", "UL", "OL"])
+
+function wordsOf(html) {
+  const doc = new DOMParser().parseFromString(html, "text/html")
+  const parts = []
+  const walk = (node) => {
+    for (const child of node.childNodes) {
+      if (child.nodeType === 3) parts.push(child.data)
+      else if (child.nodeType === 1) {
+        if (child.hasAttribute("data-footnote")) {
+          parts.push(` [${gettext("note")}: ${child.textContent}] `)
+          continue
+        }
+        if (BLOCKS.has(child.tagName)) parts.push(" ")
+        walk(child)
+        if (BLOCKS.has(child.tagName)) parts.push(" ")
+      }
+    }
+  }
+  walk(doc.body)
+  return parts.join("").split(/\s+/).filter(Boolean)
+}
+
+// Their words struck through where only theirs has them, yours underlined where only yours has them.
+function renderDiff(target, theirs, mine) {
+  let start = 0
+  while (start < theirs.length && start < mine.length && theirs[start] === mine[start]) start++
+  let endTheirs = theirs.length
+  let endMine = mine.length
+  while (endTheirs > start && endMine > start && theirs[endTheirs - 1] === mine[endMine - 1]) {
+    endTheirs--
+    endMine--
+  }
+  const a = theirs.slice(start, endTheirs)
+  const b = mine.slice(start, endMine)
+  const ops = [] // [kind, word]
+  if (a.length * b.length > 4_000_000) {
+    target.replaceChildren(gettext("The texts differ in too many places to compare word by word."))
+    return
+  }
+  // Longest common subsequence on the differing middle.
+  const table = Array.from({ length: a.length + 1 }, () => new Uint32Array(b.length + 1))
+  for (let i = a.length - 1; i >= 0; i--)
+    for (let j = b.length - 1; j >= 0; j--)
+      table[i][j] = a[i] === b[j] ? table[i + 1][j + 1] + 1 : Math.max(table[i + 1][j], table[i][j + 1])
+  let i = 0
+  let j = 0
+  while (i < a.length || j < b.length) {
+    if (i < a.length && j < b.length && a[i] === b[j]) {
+      ops.push(["same", a[i++]])
+      j++
+    } else if (j < b.length && (i === a.length || table[i][j + 1] >= table[i + 1][j])) ops.push(["mine", b[j++]])
+    else ops.push(["theirs", a[i++]])
+  }
+  const all = [...theirs.slice(0, start).map((w) => ["same", w]), ...ops, ...theirs.slice(endTheirs).map((w) => ["same", w])]
+  if (!all.some(([kind]) => kind !== "same")) {
+    target.replaceChildren(gettext("The two texts have the same words."))
+    return
+  }
+  // Long unchanged stretches are shortened to a few words of context.
+  const context = 6
+  const nodes = []
+  let run = []
+  const flushRun = (last) => {
+    if (run.length > context * 2 + 1) {
+      const head = nodes.length ? run.slice(0, context).join(" ") : ""
+      const tail = last ? "" : run.slice(-context).join(" ")
+      nodes.push(`${head} … ${tail} `)
+    } else if (run.length) nodes.push(run.join(" ") + " ")
+    run = []
+  }
+  for (let k = 0; k < all.length; k++) {
+    const [kind, word] = all[k]
+    if (kind === "same") {
+      run.push(word)
+      continue
+    }
+    flushRun(false)
+    const element = document.createElement(kind === "mine" ? "ins" : "del")
+    element.textContent = word
+    nodes.push(element, " ")
+  }
+  flushRun(true)
+  target.replaceChildren(...nodes)
+}

@@ -1,0 +1,377 @@
+"""The section editor in a real browser: paste, footnotes, counts, autosave, conflicts, keyboard."""
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from playwright.sync_api import BrowserContext, Page, expect
+
+from coalitions.models import Role
+from submissions.models import Section, SectionVersion
+from submissions.services.sections import section_save
+from submissions.services.submissions import section_add, submission_create
+from submissions.wordcount import count_html
+from tests.factories import DocumentLimitFactory, MembershipFactory, ReviewFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASTE_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "paste"
+EDITABLE = ".ProseMirror[contenteditable=true]"
+
+PASTE = """
+(args) => {
+  const [selector, html] = args
+  const target = document.querySelector(selector)
+  const data = new DataTransfer()
+  data.setData("text/html", html)
+  data.setData("text/plain", "")
+  target.focus()
+  target.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }))
+}
+"""
+
+
+def leave(page: Page) -> None:
+    """Leaves the editor and lets its last requests (the leaving presence call) finish.
+
+    The live server shares the test's SQLite connection: a request still running while the test's
+    database is flushed makes the flush fail.
+    """
+    page.goto("about:blank")
+    page.wait_for_timeout(500)
+
+
+@pytest.fixture
+def page(page: Page):
+    yield page
+    leave(page)
+
+
+@dataclass
+class Setup:
+    section: Section
+    url: str
+    save_url: str
+    user: object
+
+
+@pytest.fixture
+def setup(live_server) -> Setup:
+    membership = MembershipFactory(role=Role.COORDINATOR, user__full_name="Amina Diallo")
+    review = ReviewFactory()
+    membership.coalition.reviews.add(review)
+    DocumentLimitFactory(cycle=review.session.cycle, kind="joint", max_words=5630)
+    submission = submission_create(
+        coalition=membership.coalition, review=review, actor=membership.user, title="Joint submission"
+    )
+    section = section_add(submission=submission, actor=membership.user, title="Detention", word_budget=400)
+    url = live_server.url + reverse("submissions:section_edit", args=[submission.pk, section.pk])
+    save_url = live_server.url + reverse("submissions:section_save", args=[submission.pk, section.pk])
+    return Setup(section=section, url=url, save_url=save_url, user=membership.user)
+
+
+def sign_in(context: BrowserContext, live_server, user) -> None:
+    client = Client()
+    client.force_login(user)
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+
+
+def open_editor(page: Page, url: str, problems: list[str] | None = None):
+    if problems is not None:
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto(url)
+    editor = page.locator(EDITABLE)
+    expect(editor).to_be_visible()
+    expect(page.locator("#save-status")).to_have_text("Saved")
+    return editor
+
+
+def insert_footnote(page: Page, text: str) -> None:
+    page.get_by_role("button", name="Footnote", exact=True).click()
+    dialog = page.get_by_role("dialog", name="Insert a footnote")
+    expect(dialog).to_be_visible()
+    dialog.get_by_label("Footnote text").fill(text)
+    dialog.get_by_role("button", name="Insert").click()
+    expect(dialog).to_be_hidden()
+
+
+def section_counter_words(page: Page) -> tuple[int, int]:
+    counter = page.locator("#section-count")
+    return int(counter.get_attribute("data-body")), int(counter.get_attribute("data-notes"))
+
+
+def test_write_with_footnotes_and_a_pasted_word_list_then_reload(live_server, page: Page, setup: Setup):
+    problems: list[str] = []
+    sign_in(page.context, live_server, setup.user)
+    editor = open_editor(page, setup.url, problems)
+
+    editor.click()
+    page.keyboard.type("Detention conditions remain harsh")
+    insert_footnote(page, "Report of the Special Rapporteur on torture, 2024.")
+    page.keyboard.type(" and overcrowded")
+    insert_footnote(page, "Interview with a former detainee, March 2025.")
+    page.keyboard.type(".")
+    page.keyboard.press("Enter")
+    word = (PASTE_FIXTURES / "word.html").read_text(encoding="utf-8")
+    page.evaluate(PASTE, [EDITABLE, word])
+
+    # The Word list arrives as a nested list, its footnote as a footnote, without Word's labels or styles.
+    expect(editor.locator("ul > li").first).to_contain_text("Ratify the Optional Protocol")
+    expect(editor.locator("ul ul li").first).to_contain_text("covering sexual orientation & gender identity;")
+    expect(editor.locator("span.footnote-call")).to_have_count(3)
+    expect(editor.locator("h2").first).to_have_text("I. Background and framework")
+    expect(editor.locator("table td").first).to_contain_text("Recommendation")
+    expect(editor.locator("p[style], span[style], li[style], h2[style], td[style]")).to_have_count(0)
+    expect(editor).not_to_contain_text("·")
+    expect(editor).not_to_contain_text("mso-")
+
+    expect(page.locator("#save-status")).to_have_text("Saved", timeout=15_000)
+    setup.section.refresh_from_db()
+    stored = setup.section.body
+    for words in (
+        "Detention conditions remain harsh",
+        "welcomes",
+        "rights—especially women’s rights—remain",
+        "Ratify the Optional Protocol to the Convention against Torture (OP-CAT).",
+        "with <strong>effective</strong> remedies under law § 12.",
+        "128.1 (Norway)",
+        '<a href="https://www.ohchr.org/en/hr-bodies/upr/upr-main" rel="noopener noreferrer nofollow">the UPR page</a>',
+        "Report of the Working Group on the Universal Periodic Review, Freedonia, A/HRC/52/1, 2022, para.",
+        "Contact:",
+        "Annex A",
+    ):
+        assert words in stored, words
+    assert stored.count("<span data-footnote=") == 3
+    for junk in ("font-family", "color", "mso"):
+        assert junk not in stored
+
+    page.reload()
+    editor = page.locator(EDITABLE)
+    expect(editor).to_contain_text("Detention conditions remain harsh and overcrowded.")
+    expect(editor.locator(":scope > ul > li")).to_have_count(1)
+    expect(editor.locator(":scope > ul > li > ul > li")).to_have_count(1)
+    expect(editor.locator(":scope > ul > li > ul > li > ul > li")).to_contain_text("with effective remedies")
+    calls = editor.locator("span.footnote-call")
+    expect(calls).to_have_count(3)
+    first, second = calls.nth(0), calls.nth(1)
+    expect(first).to_have_attribute("aria-label", "Footnote 1: Report of the Special Rapporteur on torture, 2024.")
+    expect(second).to_have_attribute("aria-label", "Footnote 2: Interview with a former detainee, March 2025.")
+    assert calls.nth(1).evaluate("(el) => getComputedStyle(el, '::after').content") == "counter(footnote)"
+
+    expected = count_html(setup.section.body)
+    assert (expected.body, expected.notes) == (setup.section.body_words, setup.section.note_words)
+    assert section_counter_words(page) == (expected.body, expected.notes)
+    expect(page.locator("#section-count")).to_contain_text(
+        f"{expected.total} words ({expected.body} in the text, {expected.notes} in notes)"
+    )
+    expect(page.locator("#submission-count")).to_contain_text(f"Submission: {expected.total} of 5,630 words")
+    assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems
+    assert not problems, problems
+
+
+def test_a_save_based_on_an_old_version_shows_both_texts_and_keeps_every_word(live_server, browser, setup: Setup):
+    contexts = [browser.new_context(), browser.new_context()]
+    for context in contexts:
+        sign_in(context, live_server, setup.user)
+    page_a, page_b = (context.new_page() for context in contexts)
+    page_b.on("dialog", lambda dialog: dialog.accept())
+    editor_a = open_editor(page_a, setup.url)
+    editor_b = open_editor(page_b, setup.url)
+
+    editor_a.click()
+    page_a.keyboard.type("Alpha wrote about prison visits.")
+    page_a.get_by_role("button", name="Save", exact=True).click()
+    expect(page_a.locator("#save-status")).to_have_text("Saved")
+    setup.section.refresh_from_db()
+    assert setup.section.version == 1
+
+    editor_b.click()
+    page_b.keyboard.type("Beta wrote about pre-trial detention.")
+    panel = page_b.locator("#conflict-panel")
+    expect(panel).to_be_visible(timeout=15_000)
+    expect(page_b.locator("#save-status")).to_have_text("Conflict")
+    expect(page_b.locator("#conflict-theirs")).to_contain_text("Alpha wrote about prison visits.")
+    expect(editor_b).to_have_text("Beta wrote about pre-trial detention.")
+    expect(page_b.locator("#conflict-diff ins").first).to_have_text("Beta")
+    expect(page_b.locator("#conflict-diff del").first).to_have_text("Alpha")
+    setup.section.refresh_from_db()
+    assert setup.section.version == 1  # nothing was overwritten
+
+    # B merges by hand, then decides to save.
+    editor_b.press("End")
+    page_b.keyboard.type(" Alpha wrote about prison visits.")
+    page_b.get_by_role("button", name="I have merged: save my text").click()
+    expect(panel).to_be_hidden()
+    expect(page_b.locator("#save-status")).to_have_text("Saved")
+    setup.section.refresh_from_db()
+    assert setup.section.version == 2
+    assert "Beta wrote about pre-trial detention. Alpha wrote about prison visits." in setup.section.body
+    history = {v.version: v.body for v in SectionVersion.objects.filter(section=setup.section)}
+    assert "Alpha wrote about prison visits." in history[1]
+    assert "Beta" not in history[1]
+    for context in contexts:
+        for opened in context.pages:
+            leave(opened)
+        context.close()
+
+
+def test_autosave_retries_when_the_server_refuses_a_request(live_server, page: Page, setup: Setup):
+    sign_in(page.context, live_server, setup.user)
+    editor = open_editor(page, setup.url)
+    calls = {"count": 0}
+
+    def refuse_first(route):
+        calls["count"] += 1
+        if calls["count"] == 1:
+            route.fulfill(status=503, content_type="application/json", body='{"error": "unavailable"}')
+        else:
+            route.continue_()
+
+    page.route(setup.save_url, refuse_first)
+    editor.click()
+    page.keyboard.type("Typed while the server was down.")
+    expect(page.locator("#save-status")).to_have_text("Not saved – retrying", timeout=10_000)
+    # The text is kept in the browser meanwhile.
+    kept = page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('upr-portal:section-draft:'))")
+    assert kept
+    expect(page.locator("#save-status")).to_have_text("Saved", timeout=15_000)
+    assert calls["count"] >= 2
+    setup.section.refresh_from_db()
+    assert "Typed while the server was down." in setup.section.body
+    kept = page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('upr-portal:section-draft:'))")
+    assert kept == []
+
+
+def test_unsaved_text_left_in_the_browser_is_offered_back(live_server, page: Page, setup: Setup):
+    sign_in(page.context, live_server, setup.user)
+    page.route(setup.save_url, lambda route: route.abort())
+    editor = open_editor(page, setup.url)
+    editor.click()
+    page.keyboard.type("Words the server never received.")
+    expect(page.locator("#save-status")).to_have_text("Not saved – retrying", timeout=10_000)
+    setup.section.refresh_from_db()
+    assert setup.section.version == 0
+    # The network is gone when the page is left: the keepalive save on leaving fails too (a route
+    # cannot stop a keepalive request that outlives its page, so fetch itself fails here).
+    page.evaluate("() => { window.fetch = () => Promise.reject(new TypeError('Failed to fetch')) }")
+    leave(page)
+    page.unroute(setup.save_url)
+    setup.section.refresh_from_db()
+    assert setup.section.version == 0
+
+    editor = open_editor(page, setup.url)
+    offer = page.locator("#restore-offer")
+    expect(offer).to_be_visible()
+    expect(editor).not_to_contain_text("Words the server never received.")
+    page.get_by_role("button", name="Restore my unsaved text").click()
+    expect(editor).to_contain_text("Words the server never received.")
+    expect(page.locator("#save-status")).to_have_text("Saved", timeout=15_000)
+    setup.section.refresh_from_db()
+    assert "Words the server never received." in setup.section.body
+
+
+def test_over_budget_shows_in_colour_and_words_and_typing_continues(live_server, page: Page, setup: Setup):
+    Section.objects.filter(pk=setup.section.pk).update(word_budget=5)
+    sign_in(page.context, live_server, setup.user)
+    editor = open_editor(page, setup.url)
+    counter = page.locator("#section-count")
+    editor.click()
+    page.keyboard.type("one two three four five")
+    expect(counter).to_contain_text("budget 5: 0 words left")
+    expect(counter).not_to_have_class(re.compile("is-over"))
+    page.keyboard.type(" six seven")
+    expect(counter).to_contain_text("2 words over the budget")
+    expect(counter).to_have_class(re.compile("is-over"))
+    colour = counter.evaluate("(el) => getComputedStyle(el).color")
+    assert colour == "rgb(176, 42, 55)"
+    # Screen readers hear when the budget is crossed, not every word after.
+    expect(page.locator("#count-alert")).to_have_text("1 word over the budget")
+    page.keyboard.type(" eight")
+    expect(editor).to_have_text("one two three four five six seven eight")
+    expect(counter).to_contain_text("3 words over the budget")
+    expect(page.locator("#save-status")).to_have_text("Saved", timeout=15_000)
+    setup.section.refresh_from_db()
+    assert setup.section.body_words == 8
+
+
+def test_toolbar_and_footnote_dialog_work_from_the_keyboard(live_server, page: Page, setup: Setup):
+    sign_in(page.context, live_server, setup.user)
+    editor = open_editor(page, setup.url)
+    for name in (
+        "bold",
+        "italic",
+        "heading 2",
+        "heading 3",
+        "heading 4",
+        "unordered list",
+        "ordered list",
+        "blockquote",
+        "insert link",
+        "Insert table",
+        "Footnote",
+        "undo",
+    ):
+        expect(page.locator(".prose-menubar").get_by_role("button", name=name, exact=True)).to_have_count(1)
+
+    editor.click()
+    page.keyboard.type("A claim")
+    footnote = page.get_by_role("button", name="Footnote", exact=True)
+    footnote.focus()
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog", name="Insert a footnote")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_label("Footnote text")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(editor).to_be_focused()
+    expect(editor.locator("span.footnote-call")).to_have_count(0)
+
+    # The keyboard shortcut opens it too; Insert adds the note at the cursor.
+    page.keyboard.press("Control+Alt+f")
+    expect(dialog).to_be_visible()
+    page.keyboard.type("The source of the claim.")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_hidden()
+    expect(editor).to_be_focused()
+    call = editor.locator("span.footnote-call")
+    expect(call).to_have_attribute("aria-label", "Footnote 1: The source of the claim.")
+
+    # Enter on a selected call edits it.
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("Enter")
+    edit = page.get_by_role("dialog", name="Edit the footnote")
+    expect(edit).to_be_visible()
+    expect(edit.get_by_label("Footnote text")).to_have_value("The source of the claim.")
+    edit.get_by_label("Footnote text").fill("The corrected source.")
+    edit.get_by_role("button", name="Update").click()
+    expect(call).to_have_attribute("aria-label", "Footnote 1: The corrected source.")
+    expect(editor).to_be_focused()
+
+
+def test_presence_shows_who_else_is_editing_and_a_newer_version(live_server, browser, setup: Setup):
+    other = MembershipFactory(
+        coalition=setup.section.submission.coalition, role=Role.COORDINATOR, user__full_name="Bo Chen"
+    )
+    contexts = [browser.new_context(), browser.new_context()]
+    sign_in(contexts[0], live_server, setup.user)
+    sign_in(contexts[1], live_server, other.user)
+    page_a, page_b = (context.new_page() for context in contexts)
+    page_a.clock.install()
+    open_editor(page_a, setup.url)
+    open_editor(page_b, setup.url)
+    expect(page_b.locator("#presence")).to_have_text("Also open by: Amina Diallo.")
+
+    # B saves (here through the service); A has not typed anything yet.
+    section_save(section_id=setup.section.pk, author=other.user, body="<p>Newer text.</p>", base_version=0)
+    page_a.clock.fast_forward(21_000)  # the next heartbeat
+    expect(page_a.locator("#presence")).to_have_text("Also open by: Bo Chen.")
+    expect(page_a.locator("#newer-version")).to_contain_text(re.compile(r"Bo Chen saved a newer version at \d\d:\d\d"))
+    for context in contexts:
+        for opened in context.pages:
+            leave(opened)
+        context.close()
