@@ -163,21 +163,23 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Email: SMTP when DJANGO_EMAIL_HOST is set, otherwise printed to the console (development).
+# Email: printed to the console in development (debug on, no DJANGO_EMAIL_HOST); otherwise SMTP, by
+# default to the mail relay on the machine itself (localhost:25, as Django's own default).
 DEFAULT_FROM_EMAIL = env.string("DJANGO_DEFAULT_FROM_EMAIL", "UPR Coalition Portal <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_SUBJECT_PREFIX = "[UPR Portal] "
 _email_host = env.string("DJANGO_EMAIL_HOST")
-if _email_host:
+if _email_host or not DEBUG:
+    _local_relay = not _email_host
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
-                "host": _email_host,
-                "port": env.integer("DJANGO_EMAIL_PORT", 587, minimum=1),
+                "host": _email_host or "localhost",
+                "port": env.integer("DJANGO_EMAIL_PORT", 25 if _local_relay else 587, minimum=1),
                 "username": env.string("DJANGO_EMAIL_USER", ""),
                 "password": env.string("DJANGO_EMAIL_PASSWORD", ""),
-                "use_tls": env.boolean("DJANGO_EMAIL_USE_TLS", True),
+                "use_tls": env.boolean("DJANGO_EMAIL_USE_TLS", not _local_relay),
                 "timeout": 20,
             },
         }

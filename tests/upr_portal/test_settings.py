@@ -134,7 +134,6 @@ def test_check_deploy_is_clean_with_the_documented_production_variables():
         ["manage.py", "check", "--deploy"],
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="portal.example.org",
-        DJANGO_EMAIL_HOST="smtp.example.org",
     )
     output = result.stdout + result.stderr
 
@@ -208,3 +207,15 @@ def test_env_reader_url_checks_the_scheme():
     for name in ("NO_HOST", "WRONG"):
         with pytest.raises(ImproperlyConfigured, match=rf"^The environment variable {name} must be a URL"):
             env.url(name, ("redis", "rediss"))
+
+
+def test_mail_goes_to_the_local_relay_with_debug_off_and_no_email_host():
+    result = run_python(
+        ["-c", "import django; django.setup(); from django.conf import settings; print(settings.MAILERS)"],
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "'BACKEND': 'django.core.mail.backends.smtp.EmailBackend'" in result.stdout
+    assert "'host': 'localhost', 'port': 25" in result.stdout
+    assert "'use_tls': False" in result.stdout
