@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 import pytest
-from django.utils import timezone
 
 from accounts.models import User
 from coalitions import services
@@ -19,12 +18,11 @@ from coalitions.models import (
 )
 from tests.factories import (
     ClusterFactory,
-    CoalitionFactory,
-    CoalitionOrganisationFactory,
     MembershipFactory,
     OrganisationFactory,
     UserFactory,
 )
+from tests.factories.coalitions import add_organisation, new_coalition
 
 # The roles of the matrix's columns that are a role in the coalition, and the role each stands for.
 COALITION_ROLES = {
@@ -58,22 +56,6 @@ class World:
     other_membership: Membership
     other_cluster: Cluster
     other_invitation: Invitation
-
-
-def add_organisation(coalition: Coalition, organisation: Organisation | None = None) -> CoalitionOrganisation:
-    return CoalitionOrganisationFactory(
-        coalition=coalition,
-        organisation=organisation or OrganisationFactory(),
-        status=CoalitionOrganisation.Status.ACTIVE,
-        joined_on=timezone.localdate(),
-    )
-
-
-def new_coalition(**kwargs) -> Coalition:
-    """A coalition with its secretariat's membership row, as coalition_create makes it."""
-    coalition = CoalitionFactory(**kwargs)
-    add_organisation(coalition, coalition.secretariat)
-    return coalition
 
 
 def build_world() -> World:

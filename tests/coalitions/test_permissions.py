@@ -7,7 +7,6 @@ test at once; a row without a request spec below fails instead of passing unnoti
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -30,46 +29,14 @@ from coalitions.models import (
     Role,
 )
 from tests.coalitions.conftest import World
+from tests.permissions_matrix import parse_matrix, read_matrix
 
 pytestmark = pytest.mark.django_db
 
-MATRIX_DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "permissions.md"
-OUTCOMES = {"yes", "403", "404", "login"}
 MISSING = 999_999
 
 
-def parse_matrix(text: str) -> tuple[list[str], dict[str, dict[str, str]]]:
-    """The role columns and, for each action, its outcome per role, from the table between the markers."""
-    start = text.index("<!-- matrix:start -->") + len("<!-- matrix:start -->")
-    end = text.index("<!-- matrix:end -->", start)
-    lines = [line.strip() for line in text[start:end].splitlines() if line.strip()]
-
-    def cells(line: str) -> list[str]:
-        if not (line.startswith("|") and line.endswith("|")):
-            raise ValueError(f"Not a table row in docs/permissions.md: {line!r}")
-        return [cell.strip() for cell in line[1:-1].split("|")]
-
-    header, separator, *rows = lines
-    action_heading, *roles = cells(header)
-    if action_heading != "action" or not roles:
-        raise ValueError(f"The matrix header must be '| action | <role> | ... |', not {header!r}")
-    if not all(re.fullmatch(r":?-{3,}:?", cell) for cell in cells(separator)):
-        raise ValueError(f"The matrix's second line must separate the header: {separator!r}")
-    matrix: dict[str, dict[str, str]] = {}
-    for row in rows:
-        action, *outcomes = cells(row)
-        if len(outcomes) != len(roles):
-            raise ValueError(f"{action!r} has {len(outcomes)} cells for {len(roles)} roles")
-        if action in matrix:
-            raise ValueError(f"{action!r} appears twice in the matrix")
-        unknown = set(outcomes) - OUTCOMES
-        if unknown:
-            raise ValueError(f"{action!r} has outcomes {sorted(unknown)}; a cell is one of {sorted(OUTCOMES)}")
-        matrix[action] = dict(zip(roles, outcomes, strict=True))
-    return roles, matrix
-
-
-ROLES, MATRIX = parse_matrix(MATRIX_DOCUMENT.read_text(encoding="utf-8"))
+ROLES, MATRIX = read_matrix("matrix")
 CELLS = [(action, role, outcome) for action, row in MATRIX.items() for role, outcome in row.items()]
 CELL_IDS = [f"{action}-{role}" for action, role, _outcome in CELLS]
 

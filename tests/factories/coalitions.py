@@ -1,4 +1,5 @@
 import factory
+from django.utils import timezone
 
 from coalitions.models import Cluster, Coalition, CoalitionOrganisation, Membership, Organisation, Role
 from tests.factories.accounts import UserFactory
@@ -49,3 +50,20 @@ class ClusterFactory(factory.django.DjangoModelFactory):
 
     coalition = factory.SubFactory(CoalitionFactory)
     name = factory.Sequence(lambda n: f"Cluster {n}")
+
+
+def add_organisation(coalition: Coalition, organisation: Organisation | None = None) -> CoalitionOrganisation:
+    """An organisation made an active member of the coalition."""
+    return CoalitionOrganisationFactory(
+        coalition=coalition,
+        organisation=organisation or OrganisationFactory(),
+        status=CoalitionOrganisation.Status.ACTIVE,
+        joined_on=timezone.localdate(),
+    )
+
+
+def new_coalition(**kwargs) -> Coalition:
+    """A coalition with its secretariat's membership row, as coalition_create makes it."""
+    coalition = CoalitionFactory(**kwargs)
+    add_organisation(coalition, coalition.secretariat)
+    return coalition

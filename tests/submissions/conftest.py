@@ -3,16 +3,13 @@
 from dataclasses import dataclass
 
 import pytest
-from django.utils import timezone
 
 from accounts.models import User
-from coalitions.models import Cluster, Coalition, CoalitionOrganisation, Organisation, Role
+from coalitions.models import Cluster, Coalition, Organisation, Role
 from reviews.models import DocumentLimit, Review
 from submissions.models import Section, Submission
 from tests.factories import (
     ClusterFactory,
-    CoalitionFactory,
-    CoalitionOrganisationFactory,
     DocumentLimitFactory,
     MembershipFactory,
     OrganisationFactory,
@@ -22,6 +19,7 @@ from tests.factories import (
     UserFactory,
     write_text,
 )
+from tests.factories.coalitions import add_organisation, new_coalition
 
 # The matrix's columns that are a role in the coalition, and the role each stands for.
 COALITION_ROLES = {
@@ -63,22 +61,6 @@ class World:
     @property
     def coordinator(self) -> User:
         return self.people["coordinator"]
-
-
-def add_organisation(coalition: Coalition, organisation: Organisation | None = None) -> CoalitionOrganisation:
-    return CoalitionOrganisationFactory(
-        coalition=coalition,
-        organisation=organisation or OrganisationFactory(),
-        status=CoalitionOrganisation.Status.ACTIVE,
-        joined_on=timezone.localdate(),
-    )
-
-
-def new_coalition(**kwargs) -> Coalition:
-    """A coalition with its secretariat's membership row, as coalition_create makes it."""
-    coalition = CoalitionFactory(**kwargs)
-    add_organisation(coalition, coalition.secretariat)
-    return coalition
 
 
 def build_world() -> World:
