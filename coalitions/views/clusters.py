@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -84,12 +85,12 @@ def cluster_delete(request, pk: int, cluster_pk: int):
         return redirect("coalitions:clusters", pk=pk)
     return render(
         request,
-        "coalitions/confirm.html",
+        "confirm.html",
         {
             "coalition": cluster.coalition,
             "title": _("Delete the cluster %(name)s?") % {"name": cluster.name},
             "explanation": _("Its organisations stay in the coalition; only the grouping is deleted."),
             "confirm_label": _("Delete"),
-            "cancel_url": "coalitions:clusters",
+            "cancel_url": reverse("coalitions:clusters", args=[pk]),
         },
     )

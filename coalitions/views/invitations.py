@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -89,13 +90,13 @@ def invitation_revoke(request, pk: int, invitation_pk: int):
         return redirect("coalitions:invitations", pk=pk)
     return render(
         request,
-        "coalitions/confirm.html",
+        "confirm.html",
         {
             "coalition": invitation.coalition,
             "title": _("Withdraw the invitation to %(email)s?") % {"email": invitation.email},
             "explanation": _("The link in their email will stop working. You can invite them again later."),
             "confirm_label": _("Withdraw"),
-            "cancel_url": "coalitions:invitations",
+            "cancel_url": reverse("coalitions:invitations", args=[pk]),
         },
     )
 

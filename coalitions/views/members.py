@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -87,7 +88,7 @@ def remove_member(request, pk: int, membership_pk: int):
         return redirect("coalitions:directory", pk=pk)
     return render(
         request,
-        "coalitions/confirm.html",
+        "confirm.html",
         {
             "coalition": membership.coalition,
             "title": _("Remove %(name)s from the coalition?") % {"name": membership.user},
@@ -96,7 +97,7 @@ def remove_member(request, pk: int, membership_pk: int):
                 "You can invite them again later."
             ),
             "confirm_label": _("Remove"),
-            "cancel_url": "coalitions:directory",
+            "cancel_url": reverse("coalitions:directory", args=[pk]),
         },
     )
 
@@ -123,12 +124,12 @@ def remove_organisation(request, pk: int, member_pk: int):
         return redirect("coalitions:directory", pk=pk)
     return render(
         request,
-        "coalitions/confirm.html",
+        "confirm.html",
         {
             "coalition": coalition,
             "title": _("Remove %(organisation)s from the coalition?") % {"organisation": member.organisation},
             "explanation": _("The organisation will be listed as having left. Its people must be removed first."),
             "confirm_label": _("Remove the organisation"),
-            "cancel_url": "coalitions:directory",
+            "cancel_url": reverse("coalitions:directory", args=[pk]),
         },
     )

@@ -101,7 +101,7 @@ def section_delete(request, pk: int, section_pk: int):
         return redirect("submissions:detail", pk=pk)
     return render(
         request,
-        "submissions/confirm.html",
+        "confirm.html",
         {
             "coalition": submission.coalition,
             "submission": submission,

@@ -133,7 +133,7 @@ def submission_status(request, pk: int):
         return redirect("submissions:detail", pk=pk)
     return render(
         request,
-        "submissions/confirm.html",
+        "confirm.html",
         {
             "coalition": submission.coalition,
             "submission": submission,
