@@ -12,6 +12,8 @@ docs/permissions.md is the matrix of these rules; tests/coalitions/test_permissi
 
 from __future__ import annotations
 
+import contextlib
+
 import rules
 
 from coalitions.models import Cluster, Coalition, CoalitionOrganisation, Membership, Organisation, Role
@@ -32,7 +34,9 @@ def memberships_of(user) -> dict[int, Membership]:
 
 def forget_memberships(user) -> None:
     """Drops the cached memberships after a change to them within the same request."""
-    user.__dict__.pop("_coalition_memberships", None)
+    # delattr, not __dict__: request.user is a lazy proxy, and only attribute access reaches the user.
+    with contextlib.suppress(AttributeError):
+        del user._coalition_memberships
 
 
 def coalition_id_of(obj) -> int | None:

@@ -294,3 +294,18 @@ def test_removing_an_organisation_takes_it_out_of_its_clusters(world):
     cluster.refresh_from_db()
     assert cluster.lead_organisation is None
     assert world.org_a not in cluster.organisations.all()
+
+
+def test_forgetting_memberships_reaches_a_lazy_request_user(world):
+    from django.utils.functional import SimpleLazyObject
+
+    from coalitions.rules import forget_memberships, memberships_of
+
+    user = world.people["drafter"]
+    lazy = SimpleLazyObject(lambda: user)
+    assert world.coalition.pk in memberships_of(lazy)
+    Membership.objects.filter(user=user).update(is_active=False)
+
+    forget_memberships(lazy)
+
+    assert memberships_of(lazy) == {}
