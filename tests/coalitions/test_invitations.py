@@ -363,10 +363,10 @@ def test_second_pending_invitation_for_the_same_email_is_refused(world, client, 
             invitation_form_data(world, "INVITEE@example.org"),
         )
 
-    assert response.status_code == 200
-    assert response.context["form"].non_field_errors() == [
-        "invitee@example.org already has a pending invitation: resend it from the list instead."
-    ]
+    assert (response.status_code, response.context["form"].non_field_errors()) == (
+        200,
+        ["invitee@example.org already has a pending invitation: resend it from the list instead."],
+    )
     assert Invitation.objects.filter(coalition=world.coalition, email__iexact="invitee@example.org").count() == 1
     assert mail.outbox == []
 
@@ -380,8 +380,10 @@ def test_invitation_of_an_active_member_is_refused(world, client, django_capture
             invitation_form_data(world, "Target@Example.org"),
         )
 
-    assert response.status_code == 200
-    assert response.context["form"].non_field_errors() == ["target@example.org is already a member of this coalition."]
+    assert (response.status_code, response.context["form"].non_field_errors()) == (
+        200,
+        ["target@example.org is already a member of this coalition."],
+    )
     assert Invitation.objects.filter(email="target@example.org").exists() is False
     assert mail.outbox == []
 

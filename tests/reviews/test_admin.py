@@ -352,8 +352,7 @@ def test_admin_changelists_render(superuser_client, name):
 
     response = superuser_client.get(reverse(f"admin:{name}_changelist"))
 
-    assert response.status_code == 200
-    assert response.context["cl"].model._meta.db_table == name
+    assert (response.status_code, response.context["cl"].model._meta.db_table) == (200, name)
 
 
 @pytest.mark.django_db

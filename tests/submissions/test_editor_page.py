@@ -31,7 +31,7 @@ def editor_page(client):
     section = section_add(submission=submission, actor=membership.user, title="Detention", word_budget=500)
     client.force_login(membership.user)
     response = client.get(reverse("submissions:section_edit", args=[submission.pk, section.pk]))
-    assert response.status_code == 200
+    assert (response.status_code, response.context["section"]) == (200, section)
     return response, section
 
 
