@@ -10,12 +10,11 @@ from django.utils import translation
 
 from coalitions.models import Invitation
 from coalitions.services.invitations import invitation_mark_sent, invitation_url, max_age_seconds
+from upr_portal.mail import describe, is_transient
 
 logger = logging.getLogger(__name__)
 
 
-# Worth another try later: the server or the network failed, or answered "try again" (4xx).
-TRANSIENT_ERRORS = (smtplib.SMTPServerDisconnected, ConnectionError, TimeoutError, OSError)
 MAX_RETRIES = 8
 
 
@@ -26,7 +25,7 @@ class InvitationDeliveryTask(DjangoTask):
 
 
 def _record_failure(invitation_id, exc) -> None:
-    Invitation.objects.filter(pk=invitation_id).update(delivery_error=(str(exc) or repr(exc))[:500])
+    Invitation.objects.filter(pk=invitation_id).update(delivery_error=describe(exc)[:500])
 
 
 def _backoff(retries: int) -> int:
@@ -50,16 +49,11 @@ def send_invitation(self, *, invitation_id: int, key: str) -> bool:
         body = render_to_string("emails/invitation_body.txt", context)
     try:
         send_mail(subject, body, None, [invitation.email])
-    except smtplib.SMTPRecipientsRefused as error:
+    except (smtplib.SMTPException, OSError) as error:
+        if is_transient(error):
+            raise self.retry(exc=error, countdown=_backoff(self.request.retries)) from error
         # A permanent refusal: retrying cannot help, so the coordinator is told at once.
         _record_failure(invitation_id, error)
         return False
-    except smtplib.SMTPResponseException as error:
-        if 400 <= error.smtp_code < 500:
-            raise self.retry(exc=error, countdown=_backoff(self.request.retries)) from error
-        _record_failure(invitation_id, error)
-        return False
-    except TRANSIENT_ERRORS as error:
-        raise self.retry(exc=error, countdown=_backoff(self.request.retries)) from error
     invitation_mark_sent(invitation_id=invitation_id, key=key)
     return True

@@ -30,6 +30,7 @@ from reviews.models import (
     Session,
     State,
 )
+from upr_portal.mail import is_transient
 
 logger = logging.getLogger(__name__)
 
@@ -385,6 +386,8 @@ def review_move(*, review: Review, session: Session) -> Review:
 class ReminderReport:
     sent: int = 0
     already_sent: int = 0
+    # Refused for good by the mail server (a bad address): logged, not retried.
+    refused: int = 0
 
 
 def deadline_reminders_send(*, now: datetime.datetime | None = None) -> ReminderReport:
@@ -436,9 +439,12 @@ def deadline_reminders_send(*, now: datetime.datetime | None = None) -> Reminder
         for user, user_coalitions in recipients.values():
             try:
                 sent = _reminder_send(review=review, user=user, coalitions=user_coalitions, days_before=days)
-            except (smtplib.SMTPException, ConnectionError) as exc:
+            except (smtplib.SMTPException, OSError) as exc:
                 logger.warning("Deadline reminder for review %s to user %s failed: %s", review.pk, user.pk, exc)
-                transient_error = transient_error or exc
+                if is_transient(exc):
+                    transient_error = transient_error or exc
+                else:
+                    report.refused += 1
                 continue
             if sent:
                 report.sent += 1

@@ -476,12 +476,14 @@ def test_failed_delivery_after_the_last_retry_is_shown_beside_the_invitation(
     retries = [r for r in caplog.records if r.name == "celery.app.trace" and " retry: " in r.getMessage()]
     assert len(retries) == 8
     invitation.refresh_from_db()
-    assert invitation.delivery_error == "[Errno 111] Connection refused"
+    assert invitation.delivery_error == "The mail server could not be reached ([Errno 111] Connection refused)."
     assert (invitation.status, invitation.sent_at, invitation.send_count) == (Invitation.Status.PENDING, None, 0)
     assert mail.outbox == []
     client.force_login(world.people["coordinator"])
     page = client.get(reverse("coalitions:invitations", args=[world.coalition.pk]))
-    assertContains(page, "Could not be delivered: [Errno 111] Connection refused")
+    assertContains(
+        page, "Could not be delivered: The mail server could not be reached ([Errno 111] Connection refused)."
+    )
 
 
 def test_resending_clears_an_earlier_delivery_error(world, django_capture_on_commit_callbacks):
@@ -493,3 +495,27 @@ def test_resending_clears_an_earlier_delivery_error(world, django_capture_on_com
     world.invitation.refresh_from_db()
     assert (world.invitation.delivery_error, world.invitation.send_count) == ("", 1)
     assert [m.to for m in mail.outbox] == [[world.invitation.email]]
+
+
+def test_delivery_refused_for_good_is_shown_at_once_without_retries(
+    world, settings, django_capture_on_commit_callbacks, caplog
+):
+    settings.MAILERS = {"default": {"BACKEND": "tests.reviews.backends.RecipientRefusingEmailBackend"}}
+    caplog.set_level(logging.INFO, logger="celery.app.trace")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = services.invitation_create(
+            coalition=world.coalition,
+            actor=world.people["coordinator"],
+            email="nobody@example.org",
+            organisation=world.org_a,
+            role=Role.DRAFTER,
+        )
+
+    retries = [r for r in caplog.records if r.name == "celery.app.trace" and " retry: " in r.getMessage()]
+    invitation.refresh_from_db()
+    assert retries == []
+    assert invitation.delivery_error == (
+        "The mail server refused the address. Check it for typing mistakes (server: 550 No such user)."
+    )
+    assert (invitation.status, invitation.sent_at) == (Invitation.Status.PENDING, None)

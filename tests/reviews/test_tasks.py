@@ -125,6 +125,16 @@ def test_deadline_reminders_keep_no_claim_when_smtp_fails(settings):
 
 
 @pytest.mark.django_db
+def test_deadline_reminders_count_a_permanent_refusal_without_raising(settings):
+    _coalition_on(_review_due_in(7), "a@example.org")
+    settings.MAILERS = {"default": {"BACKEND": "tests.reviews.backends.RecipientRefusingEmailBackend"}}
+
+    report = deadline_reminders_send(now=NOW)
+
+    assert (report.sent, report.refused, DeadlineReminder.objects.count()) == (0, 1, 0)
+
+
+@pytest.mark.django_db
 def test_send_deadline_reminders_task_sends_and_returns_count():
     today = timezone.localdate(timezone.now(), GENEVA)
     _coalition_on(_review_due_in(14, today=today), "a@example.org", "b@example.org")
@@ -137,5 +147,5 @@ def test_send_deadline_reminders_task_sends_and_returns_count():
 
 def test_send_deadline_reminders_task_is_named_for_beat_and_retries_smtp_errors():
     assert send_deadline_reminders.name == "reviews.send_deadline_reminders"
-    assert send_deadline_reminders.autoretry_for == (smtplib.SMTPException, ConnectionError)
+    assert send_deadline_reminders.autoretry_for == (smtplib.SMTPException, OSError)
     assert (send_deadline_reminders.max_retries, send_deadline_reminders.retry_backoff) == (5, True)
