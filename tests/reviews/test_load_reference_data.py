@@ -105,8 +105,8 @@ def test_load_reference_data_reads_session_dates_and_hrc_session(reference_data)
         False,
     )
     assert (inferred.wg_start, inferred.wg_end, inferred.hrc_session, inferred.dates_provisional) == (
-        None,
-        None,
+        datetime.date(2026, 4, 27),
+        datetime.date(2026, 5, 8),
         63,
         True,
     )
@@ -120,7 +120,7 @@ def test_load_reference_data_reviews_usa_in_session_53_only(reference_data):
 
     assert sessions == [53]
     assert Review.objects.filter(session__number=50).count() == 13
-    assert Review.objects.count() == 191
+    assert Review.objects.count() == 192
 
 
 @pytest.mark.django_db
@@ -168,7 +168,8 @@ def test_load_reference_data_twice_changes_nothing(reference_data):
 
     assert _snapshot() == before
     assert (second.regional_groups, second.states, second.cycles, second.sessions, second.reviews) == (0, 0, 0, 0, 0)
-    assert (second.group_memberships, second.limits) == (0, 0)
+    assert (second.group_memberships, second.limits, second.filled) == (0, 0, 0)
+    assert len(second.reviews_kept) == 192
 
 
 @pytest.mark.django_db
@@ -196,7 +197,7 @@ def test_load_reference_data_keeps_admin_edits(reference_data):
         False,
     )
     assert list(Review.objects.filter(state__code="USA").values_list("session__number", flat=True)) == [50]
-    assert Review.objects.count() == 191
+    assert Review.objects.count() == 192
 
 
 @pytest.mark.django_db
@@ -221,7 +222,7 @@ def test_load_reference_data_command_prints_a_report():
         "Created 195 States with 194 group memberships.",
         "Created 4 cycles.",
         "Created 14 Working Group sessions.",
-        "Created 191 reviews.",
+        "Created 192 reviews.",
         "Created 16 document limits.",
     ]
 
@@ -240,3 +241,202 @@ def test_load_reference_data_unknown_name_names_file_and_line(tmp_path):
         "sessions-cycle4.csv, line 2: “Atlantis” matches no State; add it to states.csv or as an alias there."
     )
     assert State.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_load_reference_data_enters_sessions_52_to_54_as_provisional_with_dates(reference_data):
+    sessions = list(
+        Session.objects.filter(number__gte=52).values_list("number", "wg_start", "wg_end", "dates_provisional")
+    )
+    confidence = [s.source.splitlines()[1] for s in Session.objects.filter(number__gte=52)]
+
+    assert sessions == [
+        (52, datetime.date(2026, 4, 27), datetime.date(2026, 5, 8), True),
+        (53, datetime.date(2026, 11, 2), datetime.date(2026, 11, 13), True),
+        (54, datetime.date(2027, 1, 18), datetime.date(2027, 1, 29), True),
+    ]
+    assert [line.startswith("Confidence: INFERRED") for line in confidence] == [True, True, True]
+    assert [(s.wg_start.weekday(), (s.wg_end - s.wg_start).days) for s in Session.objects.filter(number__gte=52)] == [
+        (0, 11),
+        (0, 11),
+        (0, 11),
+    ]
+
+
+@pytest.mark.django_db
+def test_load_reference_data_puts_myanmar_in_session_54_with_submissions_suspended(reference_data):
+    myanmar = Review.objects.get(state__code="MMR")
+
+    assert (myanmar.session.number, myanmar.status, myanmar.get_status_display()) == (
+        54,
+        Review.Status.SUBMISSIONS_SUSPENDED,
+        "Submissions suspended",
+    )
+    assert myanmar.stakeholder_deadline is None
+    assert myanmar.note.startswith("4th-cycle review moved from its place in the fixed order")
+    assert myanmar.note.endswith("Source: humanrightsmyanmar.org/?p=1523 (quoting the OHCHR footnote).")
+    assert Review.objects.filter(session__number=54).count() == 13
+
+
+@pytest.mark.django_db
+def test_load_reference_data_gives_session_54_its_17_july_deadline_at_2359_zurich(reference_data):
+    togo = Review.objects.get(state__code="TGO")
+    with_deadline = Review.objects.filter(session__number=54, stakeholder_deadline__isnull=False).count()
+
+    assert togo.stakeholder_deadline == datetime.datetime(2026, 7, 17, 23, 59, tzinfo=ZURICH)
+    assert togo.status == Review.Status.SCHEDULED
+    assert with_deadline == 12
+
+
+@pytest.mark.django_db
+def test_load_reference_data_leaves_ukraine_without_review_with_a_note(reference_data):
+    ukraine = State.objects.get(code="UKR")
+
+    assert list(ukraine.reviews.all()) == []
+    assert ukraine.note.startswith("4th-cycle review: session to be confirmed.")
+
+
+@pytest.mark.django_db
+def test_load_reference_data_notes_the_move_of_the_usa(reference_data):
+    usa = Review.objects.get(state__code="USA")
+
+    assert (usa.session.number, usa.status) == (53, Review.Status.SCHEDULED)
+    assert usa.note.startswith("Rescheduled: did not take part in session 50")
+
+
+@pytest.mark.django_db
+def test_load_reference_data_uses_each_sessions_deadline_time(tmp_path):
+    data_dir = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, data_dir)
+    header = (DEFAULT_DATA_DIR / "sessions-cycle4.csv").read_text(encoding="utf-8").splitlines()[0]
+    # A 3rd-cycle session with its deadlines at noon, as before cycle 4 (dates of the fixture only).
+    (data_dir / "sessions-cycle3.csv").write_text(
+        f"{header}\n40,3,2022-01-24,2022-02-04,Togo,2021-07-15,2021-10-18,12:00,HRC49,confirmed,test fixture\n",
+        encoding="utf-8",
+    )
+
+    report = reference_data_load(data_dir=data_dir)
+
+    cycle_3 = Review.objects.get(state__code="TGO", session__cycle__number=3)
+    cycle_4 = Review.objects.get(state__code="TGO", session__cycle__number=4)
+    assert (report.sessions, report.reviews) == (15, 193)
+    assert Session.objects.get(number=40).deadline_time == datetime.time(12, 0)
+    assert Session.objects.get(number=54).deadline_time == datetime.time(23, 59)
+    assert cycle_3.stakeholder_deadline == datetime.datetime(2021, 7, 15, 12, 0, tzinfo=ZURICH)
+    assert cycle_3.national_report_deadline == datetime.datetime(2021, 10, 18, 12, 0, tzinfo=ZURICH)
+    assert cycle_4.stakeholder_deadline == datetime.datetime(2026, 7, 17, 23, 59, tzinfo=ZURICH)
+    assert [
+        cycle_3.stakeholder_deadline.astimezone(ZURICH).time(),
+        cycle_4.stakeholder_deadline.astimezone(ZURICH).time(),
+    ] == [datetime.time(12, 0), datetime.time(23, 59)]
+
+
+@pytest.mark.django_db
+def test_load_reference_data_deadlines_follow_a_session_time_set_by_admin(tmp_path):
+    cycle = Cycle.objects.create(number=4, start_year=2022, end_year=2027)
+    Session.objects.create(number=41, cycle=cycle, deadline_time=datetime.time(12, 0), source="Entered by an admin.")
+
+    reference_data_load()
+
+    assert Review.objects.get(state__code="BHR").stakeholder_deadline == datetime.datetime(
+        2022, 3, 31, 12, 0, tzinfo=ZURICH
+    )
+    assert Review.objects.get(state__code="CZE").stakeholder_deadline == datetime.datetime(
+        2022, 7, 14, 23, 59, tzinfo=ZURICH
+    )
+
+
+@pytest.mark.django_db
+def test_load_reference_data_fills_what_an_older_load_left_empty(tmp_path):
+    # A database loaded before sessions 52-54 had dates, Myanmar a review and Ukraine a note.
+    older = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, older)
+    sessions, statuses = older / "sessions-cycle4.csv", older / "review-status.csv"
+    sessions.write_text(sessions.read_text(encoding="utf-8").replace("; Myanmar (rescheduled)", ""), encoding="utf-8")
+    lines = statuses.read_text(encoding="utf-8").splitlines(keepends=True)
+    statuses.write_text("".join(line for line in lines if not line.startswith("MMR,")), encoding="utf-8")
+    reference_data_load(data_dir=older)
+    Session.objects.filter(number=54).update(wg_start=None, wg_end=None, source="")
+    Review.objects.filter(session__number=54).update(stakeholder_deadline=None)
+    Review.objects.filter(state__code="USA").update(note="")
+    State.objects.filter(code="UKR").update(note="")
+    # What an admin set is kept.
+    iceland = Review.objects.get(state__code="ISL")
+    iceland.stakeholder_deadline = datetime.datetime(2026, 7, 20, 12, 0, tzinfo=ZURICH)
+    iceland.save()
+    Session.objects.filter(number=53).update(wg_start=datetime.date(2026, 10, 5), wg_end=datetime.date(2026, 10, 16))
+
+    report = reference_data_load()
+
+    session_54 = Session.objects.get(number=54)
+    assert (report.reviews, report.sessions, report.filled) == (1, 0, 14)
+    assert (session_54.wg_start, session_54.wg_end, session_54.dates_provisional) == (
+        datetime.date(2027, 1, 18),
+        datetime.date(2027, 1, 29),
+        True,
+    )
+    assert session_54.source.startswith("Sources: OHCHR 40th-session press release")
+    assert Review.objects.get(state__code="TGO").stakeholder_deadline == datetime.datetime(
+        2026, 7, 17, 23, 59, tzinfo=ZURICH
+    )
+    assert Review.objects.get(state__code="MMR").status == Review.Status.SUBMISSIONS_SUSPENDED
+    assert Review.objects.get(state__code="USA").note.startswith("Rescheduled:")
+    assert State.objects.get(code="UKR").note.startswith("4th-cycle review: session to be confirmed.")
+    assert Review.objects.get(state__code="ISL").stakeholder_deadline == datetime.datetime(
+        2026, 7, 20, 12, 0, tzinfo=ZURICH
+    )
+    assert (Session.objects.get(number=53).wg_start, Session.objects.get(number=53).wg_end) == (
+        datetime.date(2026, 10, 5),
+        datetime.date(2026, 10, 16),
+    )
+    assert report.lines()[-2:] == [
+        "Filled in empty fields of 14 existing rows.",
+        "Kept 191 existing reviews in their sessions.",
+    ]
+
+
+@pytest.mark.django_db
+def test_load_reference_data_keeps_a_status_set_by_admin(reference_data):
+    Review.objects.filter(state__code="USA").update(status=Review.Status.HELD, note="")
+    Review.objects.filter(state__code="MMR").update(status=Review.Status.POSTPONED)
+
+    report = reference_data_load()
+
+    statuses = dict(Review.objects.filter(state__code__in=["USA", "MMR"]).values_list("state__code", "status"))
+    assert statuses == {"USA": Review.Status.HELD, "MMR": Review.Status.POSTPONED}
+    assert Review.objects.get(state__code="USA").note == ""
+    assert report.filled == 0
+
+
+@pytest.mark.django_db
+def test_load_reference_data_unknown_status_names_file_and_line(tmp_path):
+    data_dir = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, data_dir)
+    statuses = data_dir / "review-status.csv"
+    statuses.write_text(
+        statuses.read_text(encoding="utf-8").replace("MMR,4,submissions_suspended", "MMR,4,cancelled"),
+        encoding="utf-8",
+    )
+
+    with pytest.raises(CommandError) as excinfo:
+        call_command("load_reference_data", data_dir=data_dir, stdout=StringIO())
+
+    assert str(excinfo.value) == (
+        "review-status.csv, line 2: “cancelled” is not a review status; use one of scheduled, postponed, "
+        "submissions_suspended, held, outcome_adopted."
+    )
+    assert Review.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_load_reference_data_bad_deadline_time_names_file_and_line(tmp_path):
+    data_dir = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, data_dir)
+    sessions = data_dir / "sessions-cycle4.csv"
+    sessions.write_text(sessions.read_text(encoding="utf-8").replace(",23:59,HRC52,", ",noon,HRC52,"), encoding="utf-8")
+
+    with pytest.raises(CommandError) as excinfo:
+        call_command("load_reference_data", data_dir=data_dir, stdout=StringIO())
+
+    assert str(excinfo.value) == "sessions-cycle4.csv, line 2: “noon” is not a time of day (HH:MM, Geneva time)."
+    assert Session.objects.count() == 0

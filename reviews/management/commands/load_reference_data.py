@@ -7,8 +7,8 @@ from reviews.services import DEFAULT_DATA_DIR, ReferenceDataError, reference_dat
 
 class Command(BaseCommand):
     help = (
-        "Loads the UN regional groups, States, UPR cycles, 4th-cycle sessions and reviews, and document "
-        "limits from reviews/data/. Creates only what is missing; never changes existing rows."
+        "Loads the UN regional groups, States, UPR cycles, sessions and reviews, and document limits from "
+        "reviews/data/. Creates what is missing and fills in empty fields; never replaces a value."
     )
 
     def add_arguments(self, parser):
