@@ -1,7 +1,13 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+
+
+def language_choices():
+    """The languages the portal offers (those with a catalogue); a callable keeps migrations stable."""
+    return settings.LANGUAGES
 
 
 class UserManager(BaseUserManager):
@@ -37,6 +43,8 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    # Emails, reminders and notifications reach the person in this language, whoever triggers them.
+    language = models.CharField(_("language"), max_length=10, choices=language_choices, default=settings.LANGUAGE_CODE)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

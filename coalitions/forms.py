@@ -2,37 +2,22 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
 from django import forms
 from django.contrib.auth import password_validation
-from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coalitions.models import Cluster, Coalition, CoalitionOrganisation, Organisation, Role
+from coalitions.models import Cluster, Coalition, Organisation, Role
+from coalitions.selectors import current_member_organisations
 from coalitions.themes import SUGGESTED_CLUSTERS
 from reviews.models import Review, State
 
 
 def _open_reviews(selected=()):
-    today = timezone.localdate()
+    """Upcoming reviews, and those already chosen even if past, so that saving keeps them."""
+    chosen = Review.objects.filter(pk__in=[r.pk for r in selected])
     return (
-        Review.objects.filter(
-            Q(session__wg_end__gte=today) | Q(session__wg_end__isnull=True) | Q(pk__in=[r.pk for r in selected])
-        )
+        (Review.objects.upcoming() | chosen)
         .select_related("state", "session")
         .order_by("session__number", "state__name")
     )
-
-
-def current_member_organisations(coalition: Coalition):
-    """Organisations invited to or active in this coalition (one join: the status is this coalition's)."""
-    return Organisation.objects.filter(
-        coalition_memberships__coalition=coalition,
-        coalition_memberships__status__in=[CoalitionOrganisation.Status.ACTIVE, CoalitionOrganisation.Status.INVITED],
-    ).order_by("name")
-
-
-class ReviewChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return _("%(state)s – session %(session)s") % {"state": obj.state.name, "session": obj.session.number}
 
 
 class NewOrganisationMixin(forms.Form):
@@ -75,7 +60,7 @@ class NewOrganisationMixin(forms.Form):
 
 
 class CoalitionForm(forms.ModelForm):
-    reviews = ReviewChoiceField(
+    reviews = forms.ModelMultipleChoiceField(
         label=_("Reviews the coalition works on"),
         queryset=Review.objects.none(),
         required=False,
@@ -151,7 +136,7 @@ class InvitationForm(NewOrganisationMixin, forms.Form):
     def __init__(self, *args, coalition: Coalition, **kwargs):
         super().__init__(*args, **kwargs)
         self.coalition = coalition
-        self.fields["organisation"].queryset = current_member_organisations(coalition)
+        self.fields["organisation"].queryset = current_member_organisations(coalition=coalition)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Fieldset(_("Who"), "email", "full_name", "role"),
@@ -195,7 +180,7 @@ class ClusterForm(forms.ModelForm):
     def __init__(self, *args, coalition: Coalition, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.coalition = coalition
-        members = current_member_organisations(coalition)
+        members = current_member_organisations(coalition=coalition)
         self.fields["lead_organisation"].queryset = members
         self.fields["organisations"].queryset = members
         self.fields["organisations"].required = False

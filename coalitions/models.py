@@ -73,6 +73,12 @@ class Coalition(TimeStampedModel):
         return self.name
 
 
+class CoalitionOrganisationQuerySet(models.QuerySet):
+    def current(self):
+        """Invited or active: the organisation is in the coalition until it has left."""
+        return self.exclude(status=CoalitionOrganisation.Status.LEFT)
+
+
 class CoalitionOrganisation(TimeStampedModel):
     """An organisation's membership of a coalition."""
 
@@ -86,6 +92,8 @@ class CoalitionOrganisation(TimeStampedModel):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)
+
+    objects = CoalitionOrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("member organisation")

@@ -29,7 +29,7 @@ def coalitions_for_user(*, user) -> QuerySet[Coalition]:
             people_count=Count("memberships", filter=Q(memberships__is_active=True), distinct=True),
             organisation_count=Count(
                 "member_organisations",
-                filter=~Q(member_organisations__status=CoalitionOrganisation.Status.LEFT),
+                filter=Q(member_organisations__in=CoalitionOrganisation.objects.current()),
                 distinct=True,
             ),
         )
@@ -41,10 +41,17 @@ def coalition_reviews(*, coalition: Coalition) -> QuerySet[Review]:
     return coalition.reviews.select_related("state", "session").order_by("session__number")
 
 
+def current_member_organisations(*, coalition: Coalition) -> QuerySet[Organisation]:
+    """The organisations invited to or active in this coalition, by name."""
+    return Organisation.objects.filter(
+        coalition_memberships__in=CoalitionOrganisation.objects.current().filter(coalition=coalition)
+    ).order_by("name")
+
+
 def member_organisations(*, coalition: Coalition, include_left: bool = False) -> QuerySet[CoalitionOrganisation]:
     qs = CoalitionOrganisation.objects.filter(coalition=coalition).select_related("organisation__country")
     if not include_left:
-        qs = qs.exclude(status=CoalitionOrganisation.Status.LEFT)
+        qs = qs.current()
     return qs.annotate(
         people_count=Count(
             "organisation__people",

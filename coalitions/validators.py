@@ -3,6 +3,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from upr_portal.wordcount import count_words
+
 MAX_DESCRIPTION_WORDS = 200
 MAX_LOGO_BYTES = 1024 * 1024
 LOGO_FORMATS = {"PNG", "JPEG", "WEBP"}
@@ -10,8 +12,6 @@ LOGO_FORMATS = {"PNG", "JPEG", "WEBP"}
 
 def validate_description_length(value: str) -> None:
     """Pre-session applications and submission annexes take at most 200 words per organisation."""
-    from submissions.wordcount import count_words
-
     words = count_words(value)
     if words > MAX_DESCRIPTION_WORDS:
         raise ValidationError(

@@ -1,13 +1,10 @@
 from django.contrib import admin
-from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from reviews.forms import ReviewAdminForm
 from reviews.models import (
-    GENEVA,
     Cycle,
-    DeadlineReminder,
     DocumentLimit,
     RegionalGroup,
     RegionalGroupMembership,
@@ -15,30 +12,25 @@ from reviews.models import (
     Session,
     State,
 )
+from upr_portal.timezones import GENEVA
 
 
 class UpcomingFilter(admin.SimpleListFilter):
-    """Sessions whose Working Group has not closed yet, or whose dates are not known."""
+    """Sessions or reviews whose Working Group has not closed yet, or whose dates are not known
+    (the models' `upcoming()` querysets)."""
 
     title = _("upcoming")
     parameter_name = "upcoming"
-    wg_end_field = "wg_end"
 
     def lookups(self, request, model_admin):
         return [("yes", _("Upcoming or dates unknown")), ("no", _("Past"))]
 
     def queryset(self, request, queryset):
-        today = timezone.localdate(timezone.now(), GENEVA)
-        upcoming = Q(**{f"{self.wg_end_field}__gte": today}) | Q(**{f"{self.wg_end_field}__isnull": True})
         if self.value() == "yes":
-            return queryset.filter(upcoming)
+            return queryset.upcoming()
         if self.value() == "no":
-            return queryset.exclude(upcoming)
+            return queryset.exclude(pk__in=queryset.model.objects.upcoming().values("pk"))
         return queryset
-
-
-class ReviewUpcomingFilter(UpcomingFilter):
-    wg_end_field = "session__wg_end"
 
 
 @admin.register(RegionalGroup)
@@ -82,13 +74,13 @@ class ReviewInline(admin.TabularInline):
     model = Review
     form = ReviewAdminForm
     extra = 0
-    fields = ["state", "stakeholder_deadline", "national_report_deadline", "review_date"]
+    fields = ["state", "status", "stakeholder_deadline", "national_report_deadline", "review_date"]
     autocomplete_fields = ["state"]
 
 
 @admin.register(Session)
 class SessionAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "cycle", "wg_start", "wg_end", "hrc_session", "dates_provisional"]
+    list_display = ["__str__", "cycle", "wg_start", "wg_end", "dates_provisional", "deadline_time", "hrc_session"]
     list_filter = ["cycle", UpcomingFilter, "dates_provisional"]
     search_fields = ["number", "reviews__state__name", "reviews__state__code"]
     list_select_related = ["cycle"]
@@ -98,8 +90,8 @@ class SessionAdmin(admin.ModelAdmin):
 @admin.register(Review)
 class ReviewAdmin(admin.ModelAdmin):
     form = ReviewAdminForm
-    list_display = ["state", "session", "stakeholder_deadline_geneva", "review_date"]
-    list_filter = ["session__cycle", "session", "state__regional_groups", ReviewUpcomingFilter]
+    list_display = ["state", "session", "status", "stakeholder_deadline_geneva", "review_date"]
+    list_filter = ["status", "session__cycle", "session", "state__regional_groups", UpcomingFilter]
     search_fields = ["state__name", "state__code"]
     list_select_related = ["state", "session"]
     autocomplete_fields = ["state", "session"]
@@ -117,19 +109,3 @@ class DocumentLimitAdmin(admin.ModelAdmin):
     list_display = ["kind", "cycle", "max_words", "max_pages", "notes_count"]
     list_filter = ["cycle", "kind"]
     list_select_related = ["cycle"]
-
-
-@admin.register(DeadlineReminder)
-class DeadlineReminderAdmin(admin.ModelAdmin):
-    """A record of reminders sent; read only, since each row stands for an email that went out."""
-
-    list_display = ["review", "user", "days_before", "sent_at"]
-    list_filter = ["days_before"]
-    search_fields = ["review__state__name", "user__email"]
-    list_select_related = ["review__state", "review__session", "user"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -4,9 +4,8 @@ Everything here is data an admin can edit; the reference values come from review
 ``manage.py load_reference_data``.
 """
 
-from zoneinfo import ZoneInfo
+import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -15,8 +14,11 @@ from django.utils.translation import gettext_lazy as _
 
 from upr_portal.db import TimeStampedModel
 
-# OHCHR sets every deadline at 23:59 Geneva time, whatever the portal's or the user's time zone.
-GENEVA = ZoneInfo("Europe/Zurich")
+# GENEVA stays importable from here for older callers; its home is upr_portal.timezones.
+from upr_portal.timezones import GENEVA, geneva_today
+
+# The time of day of a deadline in the 4th cycle; earlier cycles used noon. Each session stores its own.
+DEFAULT_DEADLINE_TIME = datetime.time(23, 59)
 
 
 class RegionalGroup(models.Model):
@@ -109,6 +111,18 @@ class Cycle(TimeStampedModel):
         return _("Cycle %(number)s") % {"number": self.number}
 
 
+def _working_group_not_closed(today: datetime.date | None, *, prefix: str = "") -> Q:
+    """The one rule for "upcoming": the Working Group has not closed by today in Geneva, or its dates
+    are not known yet."""
+    today = today or geneva_today()
+    return Q(**{f"{prefix}wg_end__gte": today}) | Q(**{f"{prefix}wg_end__isnull": True})
+
+
+class SessionQuerySet(models.QuerySet):
+    def upcoming(self, *, today: datetime.date | None = None):
+        return self.filter(_working_group_not_closed(today))
+
+
 class Session(TimeStampedModel):
     number = models.PositiveSmallIntegerField(_("session number"), unique=True)
     cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("cycle"))
@@ -120,7 +134,14 @@ class Session(TimeStampedModel):
         default=False,
         help_text=_("Tick while OHCHR has not confirmed the dates."),
     )
+    deadline_time = models.TimeField(
+        _("deadline time of day (Geneva)"),
+        default=DEFAULT_DEADLINE_TIME,
+        help_text=_("The time of day of this session's deadlines in Geneva time: 23:59 in cycle 4, 12:00 before."),
+    )
     source = models.TextField(_("source"), blank=True)
+
+    objects = SessionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Working Group session")
@@ -142,14 +163,39 @@ class Session(TimeStampedModel):
         return _("Session %(number)s") % {"number": self.number}
 
 
+class ReviewStatus(models.TextChoices):
+    """Where a review stands; single reviews move (the USA in 2025) or lose their stakeholder window."""
+
+    SCHEDULED = "scheduled", _("Scheduled")
+    POSTPONED = "postponed", _("Postponed")
+    SUBMISSIONS_SUSPENDED = "submissions_suspended", _("Submissions suspended")
+    HELD = "held", _("Held")
+    OUTCOME_ADOPTED = "outcome_adopted", _("Outcome adopted")
+
+
+class ReviewQuerySet(models.QuerySet):
+    def upcoming(self, *, today: datetime.date | None = None):
+        """Reviews whose Working Group session has not closed, or whose dates are not known yet."""
+        return self.filter(_working_group_not_closed(today, prefix="session__"))
+
+
 class Review(TimeStampedModel):
     """One State reviewed in one Working Group session, with the milestones around it.
 
     Deadlines are moments (aware datetimes, set in Geneva time); the other milestones are days.
     """
 
+    Status = ReviewStatus
+
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("State"))
     session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("session"))
+    status = models.CharField(
+        _("status"),
+        max_length=30,
+        choices=Status.choices,
+        default=Status.SCHEDULED,
+        help_text=_("Say in the note where a postponement or a suspension comes from."),
+    )
     submission_window_opens = models.DateTimeField(_("submission window opens"), null=True, blank=True)
     stakeholder_deadline = models.DateTimeField(_("stakeholder submission deadline"), null=True, blank=True)
     national_report_deadline = models.DateTimeField(_("national report deadline"), null=True, blank=True)
@@ -158,6 +204,8 @@ class Review(TimeStampedModel):
     adoption_date = models.DateField(_("adoption at the Human Rights Council"), null=True, blank=True)
     mid_term_report_due = models.DateField(_("mid-term report due"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
+
+    objects = ReviewQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("review")
@@ -169,6 +217,7 @@ class Review(TimeStampedModel):
                 name="reviews_review_state_session_unique",
                 violation_error_message=_("This State is already reviewed in this session."),
             ),
+            models.CheckConstraint(condition=Q(status__in=ReviewStatus.values), name="reviews_review_status_valid"),
             models.CheckConstraint(
                 condition=Q(submission_window_opens__isnull=True)
                 | Q(stakeholder_deadline__isnull=True)
@@ -207,6 +256,7 @@ class Review(TimeStampedModel):
         ]
 
     def __str__(self):
+        # The review's one label, "State, session N", in templates, forms, messages and the admin.
         return _("%(state)s, session %(session)s") % {"state": self.state, "session": self.session.number}
 
     def clean(self):
@@ -302,43 +352,4 @@ class DocumentLimit(TimeStampedModel):
             "kind": self.get_kind_display(),
             "cycle": self.cycle.number,
             "words": self.max_words,
-        }
-
-
-class DeadlineReminder(models.Model):
-    """A reminder email sent to one person about one review's stakeholder deadline.
-
-    The row is the claim: it is inserted before the email goes out, in the same transaction, and the
-    unique constraint makes a second worker's insert fail, so a reminder is never sent twice.
-    """
-
-    review = models.ForeignKey(
-        Review, on_delete=models.CASCADE, related_name="deadline_reminders", verbose_name=_("review")
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="deadline_reminders",
-        verbose_name=_("person"),
-    )
-    days_before = models.PositiveSmallIntegerField(_("days before the deadline"))
-    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("deadline reminder")
-        verbose_name_plural = _("deadline reminders")
-        ordering = ["-sent_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["review", "user", "days_before"],
-                name="reviews_deadline_reminder_once",
-                violation_error_message=_("This reminder has already been sent."),
-            ),
-        ]
-
-    def __str__(self):
-        return _("%(review)s: %(days)s days before, to %(user)s") % {
-            "review": self.review,
-            "days": self.days_before,
-            "user": self.user,
         }

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from submissions.wordcount import BLOCK_ELEMENTS, FOOTNOTE_ATTRIBUTE
+from upr_portal.wordcount import BLOCK_ELEMENTS, FOOTNOTE_ATTRIBUTE
 
 _TOKENS = re.compile(r"\s+|[^\s]+")
 

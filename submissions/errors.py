@@ -14,6 +14,12 @@ class SectionConflict(Exception):
         self.section = section
 
 
+def refuse_if_locked(submission) -> None:
+    """Raises SubmissionError, saying why, when the submission is read-only (Submission.is_locked)."""
+    if submission.is_locked:
+        raise SubmissionError(locked_message(submission))
+
+
 def locked_message(submission) -> str:
     if submission.status == submission.Status.SUBMITTED:
         return _("This submission was sent to OHCHR: it is read-only until a coordinator reopens it.")

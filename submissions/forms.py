@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from coalitions.models import Cluster, Coalition, CoalitionOrganisation, Organisation
+from coalitions.models import Cluster, Coalition
+from coalitions.selectors import current_member_organisations
 from reviews.models import Review
 from submissions.models import Section, Submission
 from submissions.widgets import SectionTextWidget
@@ -19,13 +20,8 @@ DEFAULT_SECTIONS = _(
 )
 
 
-class ReviewChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return _("%(state)s – session %(session)s") % {"state": obj.state.name, "session": obj.session.number}
-
-
 class SubmissionCreateForm(forms.ModelForm):
-    review = ReviewChoiceField(label=_("Review"), queryset=Review.objects.none())
+    review = forms.ModelChoiceField(label=_("Review"), queryset=Review.objects.none())
     section_titles = forms.CharField(
         label=_("Sections"),
         widget=forms.Textarea(attrs={"rows": 7}),
@@ -84,11 +80,7 @@ class SectionSettingsForm(forms.ModelForm):
     def __init__(self, *args, coalition: Coalition, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cluster"].queryset = Cluster.objects.filter(coalition=coalition).order_by("name")
-        self.fields["assigned_organisations"].queryset = (
-            Organisation.objects.filter(coalition_memberships__coalition=coalition)
-            .exclude(coalition_memberships__status=CoalitionOrganisation.Status.LEFT)
-            .order_by("name")
-        )
+        self.fields["assigned_organisations"].queryset = current_member_organisations(coalition=coalition)
         self.fields["assigned_organisations"].required = False
         self.fields["assigned_people"].queryset = User.objects.filter(
             coalition_memberships__coalition=coalition, coalition_memberships__is_active=True

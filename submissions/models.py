@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from upr_portal.db import TimeStampedModel
+from upr_portal.wordcount import WordCount
 
 
 class Submission(TimeStampedModel):
@@ -49,6 +50,7 @@ class Submission(TimeStampedModel):
 
     @property
     def is_locked(self) -> bool:
+        """Final or submitted: read-only until a coordinator reopens it for drafting."""
         return self.status != self.Status.DRAFT
 
     @property
@@ -98,6 +100,11 @@ class Section(TimeStampedModel):
 
     def __str__(self):
         return self.title
+
+    @property
+    def word_count(self) -> WordCount:
+        """The cached counts of the stored text, body and notes apart."""
+        return WordCount(body=self.body_words, notes=self.note_words)
 
 
 class SectionVersion(models.Model):

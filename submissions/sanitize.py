@@ -36,7 +36,7 @@ from html.parser import HTMLParser
 
 import nh3
 
-from submissions.wordcount import BLOCK_ELEMENTS, FOOTNOTE_ATTRIBUTE
+from upr_portal.wordcount import BLOCK_ELEMENTS, FOOTNOTE_ATTRIBUTE
 
 ALLOWED_TAGS = frozenset(
     {

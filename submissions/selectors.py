@@ -10,7 +10,7 @@ from accounts.models import User
 from coalitions.models import Coalition, Organisation
 from submissions.models import Section, SectionVersion, Submission
 from submissions.services.submissions import submission_limit
-from submissions.wordcount import count_words
+from upr_portal.wordcount import WordCount, count_words, words_counted
 
 
 def submissions_of(*, coalition: Coalition) -> QuerySet[Submission]:
@@ -62,9 +62,16 @@ class Totals:
     def percent(self) -> int:
         return min(round(100 * self.counted / self.limit), 100) if self.limit else 0
 
+    def counted_words(self, section: Section) -> int:
+        """The words of one section that count toward this submission's limit."""
+        return words_counted(section.word_count, notes_count=self.notes_count)
+
 
 def submission_totals(*, submission: Submission, sections) -> Totals:
-    """Counts from the sections' cached word counts (kept by the save service) and the summary."""
+    """Counts from the sections' cached word counts (kept by the save service) and the summary.
+
+    Whether notes count is the limit's setting (DocumentLimit.notes_count); without a limit they do.
+    """
     limit = submission_limit(submission)
     notes_count = limit.notes_count if limit else True
     body = sum(s.body_words for s in sections)
@@ -74,15 +81,11 @@ def submission_totals(*, submission: Submission, sections) -> Totals:
         body_words=body,
         note_words=notes,
         summary_words=summary,
-        counted=body + summary + (notes if notes_count else 0),
+        counted=words_counted(WordCount(body=body, notes=notes), notes_count=notes_count) + summary,
         limit=limit.max_words if limit else None,
         notes_count=notes_count,
         budgeted=sum(s.word_budget or 0 for s in sections),
     )
-
-
-def section_counted_words(section: Section, *, notes_count: bool) -> int:
-    return section.body_words + (section.note_words if notes_count else 0)
 
 
 def versions_of(*, section: Section) -> QuerySet[SectionVersion]:

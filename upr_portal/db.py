@@ -1,4 +1,4 @@
-from django.db import models
+from django.db import connections, models
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,3 +8,13 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+def in_business_transaction(using: str = "default") -> bool:
+    """True inside an ``atomic()`` block opened by the portal's code.
+
+    The blocks a Django test case opens around each test are not counted (Django marks them
+    ``_from_testcase``), so the same guard holds in tests and in production.
+    """
+    connection = connections[using]
+    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -13,6 +12,7 @@ from coalitions.models import AuditEvent, Cluster, Coalition, CoalitionOrganisat
 from coalitions.rules import forget_memberships
 from coalitions.services.errors import CoalitionError
 from reviews.models import Review
+from upr_portal.timezones import geneva_today
 
 
 def audit(*, coalition: Coalition, actor: User | None, action: str, subject: str = "", **details) -> AuditEvent:
@@ -58,7 +58,7 @@ def coalition_create(
         coalition=coalition,
         organisation=secretariat,
         status=CoalitionOrganisation.Status.ACTIVE,
-        joined_on=timezone.localdate(),
+        joined_on=geneva_today(),
     )
     Membership.objects.create(coalition=coalition, user=creator, organisation=secretariat, role=Role.COORDINATOR)
     forget_memberships(creator)
@@ -160,7 +160,7 @@ def coalition_organisation_remove(*, member: CoalitionOrganisation, actor: User)
     for cluster in Cluster.objects.filter(coalition=coalition, organisations=member.organisation):
         cluster.organisations.remove(member.organisation)
     member.status = CoalitionOrganisation.Status.LEFT
-    member.left_on = timezone.localdate()
+    member.left_on = geneva_today()
     member.save(update_fields=["status", "left_on", "updated_at"])
     audit(
         coalition=coalition,

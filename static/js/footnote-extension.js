@@ -2,7 +2,7 @@
 //
 // A footnote is typed where its call goes. It is an inline atom node whose note text is an
 // attribute, stored as `<span data-footnote="">note text</span>` (the format submissions/sanitize.py
-// keeps and submissions/wordcount.py counts as notes). In the editor the call shows as a superscript
+// keeps and upr_portal/wordcount.py counts as notes). In the editor the call shows as a superscript
 // number from a CSS counter (static/css/editor.css); its accessible name carries the number and the
 // note. The "Footnote" toolbar button, or Enter or a click on a call, opens a dialog to write the note.
 

@@ -1,4 +1,4 @@
-// The portal's one word-count rule, ported line for line from submissions/wordcount.py (whose
+// The portal's one word-count rule, ported line for line from upr_portal/wordcount.py (whose
 // docstring explains the rule). The character classes are copied verbatim; the Python test suite runs
 // the same fixtures through both implementations and compares these exports with Python's.
 //

@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from submissions.errors import SectionConflict, SubmissionError, locked_message
+from submissions.errors import SectionConflict, SubmissionError, refuse_if_locked
 from submissions.models import Section, SectionVersion
 from submissions.sanitize import clean_html
-from submissions.wordcount import count_html
+from upr_portal.wordcount import count_html
 
 # Autosaves by the same author within this window update one version instead of adding one each.
 AUTOSAVE_FOLD_WINDOW = datetime.timedelta(minutes=5)
@@ -59,11 +59,6 @@ def _record_version(*, section: Section, author: User, kind: str, restored_from:
     )
 
 
-def _refuse_if_locked(section: Section) -> None:
-    if section.submission.is_locked:
-        raise SubmissionError(locked_message(section.submission))
-
-
 @transaction.atomic
 def section_save(
     *,
@@ -80,7 +75,7 @@ def section_save(
     version. The text is cleaned with the one allowlist before it is stored or counted.
     """
     section = Section.objects.select_for_update().select_related("submission").get(pk=section_id)
-    _refuse_if_locked(section)
+    refuse_if_locked(section.submission)
     if base_version != section.version:
         raise SectionConflict(section)
     cleaned = clean_html(body)
@@ -116,7 +111,7 @@ def section_save(
 def section_restore(*, section_id: int, author: User, version: int) -> SaveResult:
     """Makes an earlier version the current text; the restore is itself a new version. Atomic."""
     section = Section.objects.select_for_update().select_related("submission").get(pk=section_id)
-    _refuse_if_locked(section)
+    refuse_if_locked(section.submission)
     old = section.versions.filter(version=version).first()
     if old is None:
         raise SubmissionError(_("There is no version %(number)d of this section.") % {"number": version})

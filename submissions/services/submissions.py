@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from coalitions.models import Cluster, Coalition, Organisation
 from reviews.models import DocumentLimit, Review
-from submissions.errors import SubmissionError, locked_message
+from submissions.errors import SubmissionError, refuse_if_locked
 from submissions.models import Section, Submission
 
 
@@ -79,8 +79,7 @@ def submission_create(
 
 @transaction.atomic
 def submission_update(*, submission: Submission, actor: User, **fields) -> Submission:
-    if submission.is_locked:
-        raise SubmissionError(locked_message(submission))
+    refuse_if_locked(submission)
     for name, value in fields.items():
         setattr(submission, name, value)
     submission.full_clean()
@@ -109,8 +108,7 @@ def section_add(
     organisations: Iterable[Organisation] = (),
     people: Iterable[User] = (),
 ) -> Section:
-    if submission.is_locked:
-        raise SubmissionError(locked_message(submission))
+    refuse_if_locked(submission)
     _check_budgets(submission, section=None, budget=word_budget)
     last = submission.sections.aggregate(last=Max("position"))["last"] or 0
     section = Section.objects.create(
@@ -134,8 +132,7 @@ def section_update_settings(
 ) -> Section:
     """Changes a section's title, cluster, assignees and budget (not its text). Atomic."""
     submission = section.submission
-    if submission.is_locked:
-        raise SubmissionError(locked_message(submission))
+    refuse_if_locked(submission)
     _check_budgets(submission, section=section, budget=word_budget)
     section.title = title
     section.cluster = cluster
@@ -149,8 +146,7 @@ def section_update_settings(
 @transaction.atomic
 def section_move(*, section: Section, actor: User, offset: int) -> None:
     """Swaps a section with its neighbour above (offset -1) or below (offset 1). Atomic."""
-    if section.submission.is_locked:
-        raise SubmissionError(locked_message(section.submission))
+    refuse_if_locked(section.submission)
     siblings = list(
         Section.objects.select_for_update().filter(submission=section.submission_id).order_by("position", "pk")
     )
@@ -167,8 +163,7 @@ def section_move(*, section: Section, actor: User, offset: int) -> None:
 
 @transaction.atomic
 def section_delete(*, section: Section, actor: User) -> None:
-    if section.submission.is_locked:
-        raise SubmissionError(locked_message(section.submission))
+    refuse_if_locked(section.submission)
     if section.version > 0:
         raise SubmissionError(
             _(

@@ -117,7 +117,7 @@ def _editor_context(request, section, form, conflict=None) -> dict:
     submission = section.submission
     sections = list(selectors.sections_for_overview(submission=submission))
     totals = selectors.submission_totals(submission=submission, sections=sections)
-    others = totals.counted - selectors.section_counted_words(section, notes_count=totals.notes_count)
+    others = totals.counted - totals.counted_words(section)
     return {
         "coalition": submission.coalition,
         "submission": submission,

@@ -64,7 +64,7 @@ def submission_detail(request, pk: int):
     totals = selectors.submission_totals(submission=submission, sections=sections)
     rows = []
     for section in sections:
-        counted = selectors.section_counted_words(section, notes_count=totals.notes_count)
+        counted = totals.counted_words(section)
         budget = section.word_budget
         rows.append(
             {

@@ -1,5 +1,5 @@
 // The browser's word count against the shared fixtures, for a quick `node --test tests/js/` while
-// working on the editor. tests/submissions/test_wordcount.py runs the same check (and the Python
+// working on the editor. tests/upr_portal/test_wordcount.py runs the same check (and the Python
 // parity checks) under pytest, so this file adds speed, not coverage.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";

@@ -33,6 +33,7 @@ def _review_post(*, state, session, **overrides) -> dict:
         "review_date": "",
         "adoption_date": "",
         "mid_term_report_due": "",
+        "status": "scheduled",
         "note": "",
     }
     data.update(overrides)
@@ -62,6 +63,71 @@ def test_admin_review_add_with_date_only_deadlines_saves_2359_geneva(superuser_c
     assertRedirects(response, reverse("admin:reviews_review_changelist"))
     assert review.stakeholder_deadline == datetime.datetime(2026, 3, 31, 23, 59, tzinfo=ZURICH)
     assert review.national_report_deadline == datetime.datetime(2026, 8, 10, 12, 0, tzinfo=ZURICH)
+
+
+@pytest.mark.django_db
+def test_admin_review_add_with_date_only_deadline_takes_the_sessions_time(superuser_client):
+    state = StateFactory()
+    session = SessionFactory(number=40, cycle=CycleFactory(number=3, start_year=2017), deadline_time="12:00")
+
+    superuser_client.post(
+        reverse("admin:reviews_review_add"),
+        _review_post(
+            state=state,
+            session=session,
+            stakeholder_deadline_0="2021-07-15",
+            national_report_deadline_0="2021-10-18",
+            national_report_deadline_1="23:59",
+        ),
+    )
+
+    review = Review.objects.get(state=state)
+    assert review.stakeholder_deadline == datetime.datetime(2021, 7, 15, 12, 0, tzinfo=ZURICH)
+    assert review.national_report_deadline == datetime.datetime(2021, 10, 18, 23, 59, tzinfo=ZURICH)
+
+
+@pytest.mark.django_db
+def test_admin_session_inline_date_only_deadline_takes_the_sessions_time(superuser_client):
+    state = StateFactory()
+    data = {
+        "number": "40",
+        "cycle": CycleFactory(number=3, start_year=2017).pk,
+        "wg_start": "",
+        "wg_end": "",
+        "hrc_session": "",
+        "deadline_time": "12:00",
+        "source": "",
+        "reviews-TOTAL_FORMS": "1",
+        "reviews-INITIAL_FORMS": "0",
+        "reviews-MIN_NUM_FORMS": "0",
+        "reviews-MAX_NUM_FORMS": "1000",
+        "reviews-0-state": state.pk,
+        "reviews-0-status": "scheduled",
+        "reviews-0-stakeholder_deadline_0": "2021-07-15",
+        "reviews-0-stakeholder_deadline_1": "",
+        "reviews-0-national_report_deadline_0": "",
+        "reviews-0-national_report_deadline_1": "",
+        "reviews-0-review_date": "",
+    }
+
+    response = superuser_client.post(reverse("admin:reviews_session_add"), data)
+
+    assertRedirects(response, reverse("admin:reviews_session_changelist"))
+    assert Review.objects.get(state=state).stakeholder_deadline == datetime.datetime(2021, 7, 15, 12, 0, tzinfo=ZURICH)
+
+
+@pytest.mark.django_db
+def test_admin_review_changelist_shows_and_filters_status(superuser_client):
+    ReviewFactory(state=StateFactory(name="Myanmar"), status=Review.Status.SUBMISSIONS_SUSPENDED)
+    ReviewFactory(state=StateFactory(name="Togo"))
+    url = reverse("admin:reviews_review_changelist")
+
+    everything = superuser_client.get(url)
+    suspended = superuser_client.get(url, {"status__exact": "submissions_suspended"})
+
+    assertContains(everything, '<td class="field-status">Submissions suspended</td>', html=True)
+    assertContains(everything, '<td class="field-status">Scheduled</td>', html=True)
+    assert [r.state.name for r in suspended.context["cl"].result_list] == ["Myanmar"]
 
 
 @pytest.mark.django_db
@@ -178,6 +244,7 @@ def test_admin_session_add_with_closing_before_opening_shows_error(superuser_cli
         "wg_start": "2026-05-15",
         "wg_end": "2026-05-04",
         "hrc_session": "",
+        "deadline_time": "23:59",
         "source": "",
         "reviews-TOTAL_FORMS": "0",
         "reviews-INITIAL_FORMS": "0",
@@ -205,12 +272,14 @@ def test_admin_session_inline_review_of_observer_shows_error(superuser_client):
         "wg_start": "",
         "wg_end": "",
         "hrc_session": "",
+        "deadline_time": "23:59",
         "source": "",
         "reviews-TOTAL_FORMS": "1",
         "reviews-INITIAL_FORMS": "0",
         "reviews-MIN_NUM_FORMS": "0",
         "reviews-MAX_NUM_FORMS": "1000",
         "reviews-0-state": observer.pk,
+        "reviews-0-status": "scheduled",
         "reviews-0-stakeholder_deadline_0": "2026-03-31",
         "reviews-0-stakeholder_deadline_1": "",
         "reviews-0-national_report_deadline_0": "",
@@ -342,7 +411,6 @@ def test_admin_state_autocomplete_for_review_inline(superuser_client):
         "reviews_session",
         "reviews_review",
         "reviews_documentlimit",
-        "reviews_deadlinereminder",
     ],
 )
 @pytest.mark.django_db
@@ -372,3 +440,26 @@ def test_admin_session_changelist_searches_by_state_under_review(superuser_clien
     response = superuser_client.get(reverse("admin:reviews_session_changelist"), {"q": "Kenya"})
 
     assert [s.number for s in response.context["cl"].result_list] == [49]
+
+
+@pytest.mark.django_db
+def test_admin_review_changelist_past_filter_leaves_out_upcoming_and_undated(superuser_client):
+    past = SessionFactory(wg_start=datetime.date(2020, 1, 6), wg_end=datetime.date(2020, 1, 17))
+    ReviewFactory(state=StateFactory(name="Ghana"), session=past)
+    ReviewFactory(state=StateFactory(name="Kenya"))
+    ReviewFactory(state=StateFactory(name="Peru"), session=SessionFactory(wg_start=None, wg_end=None))
+
+    response = superuser_client.get(reverse("admin:reviews_review_changelist"), {"upcoming": "no"})
+
+    assert [r.state.name for r in response.context["cl"].result_list] == ["Ghana"]
+
+
+@pytest.mark.django_db
+def test_admin_session_changelist_past_filter_leaves_out_upcoming_and_undated(superuser_client):
+    SessionFactory(number=40, wg_start=datetime.date(2022, 11, 7), wg_end=datetime.date(2022, 11, 18))
+    SessionFactory(number=53, wg_start=None, wg_end=None)
+    SessionFactory(number=52)
+
+    response = superuser_client.get(reverse("admin:reviews_session_changelist"), {"upcoming": "no"})
+
+    assert [s.number for s in response.context["cl"].result_list] == [40]

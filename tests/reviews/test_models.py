@@ -5,14 +5,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from reviews.models import DeadlineReminder, Review, Session, State
+from reviews.models import Review, Session, State
 from tests.factories import (
     CycleFactory,
     DocumentLimitFactory,
     ReviewFactory,
     SessionFactory,
     StateFactory,
-    UserFactory,
 )
 
 ZURICH = ZoneInfo("Europe/Zurich")
@@ -83,14 +82,6 @@ def test_document_limit_cycle_kind_unique_in_database():
 
     with pytest.raises(IntegrityError), transaction.atomic():
         type(limit).objects.create(cycle=limit.cycle, kind=limit.kind, max_words=100)
-
-
-@pytest.mark.django_db
-def test_deadline_reminder_unique_in_database():
-    reminder = DeadlineReminder.objects.create(review=ReviewFactory(), user=UserFactory(), days_before=7)
-
-    with pytest.raises(IntegrityError), transaction.atomic():
-        DeadlineReminder.objects.create(review=reminder.review, user=reminder.user, days_before=7)
 
 
 @pytest.mark.django_db
@@ -185,3 +176,50 @@ def test_review_clean_reports_constraint_in_plain_language():
     )
 
     assert _clean_errors(review) == {"__all__": ["The adoption must come after the review."]}
+
+
+@pytest.mark.django_db
+def test_review_status_defaults_to_scheduled():
+    review = ReviewFactory()
+
+    review.refresh_from_db()
+    assert (review.status, review.get_status_display()) == (Review.Status.SCHEDULED, "Scheduled")
+
+
+@pytest.mark.django_db
+def test_review_status_unknown_rejected_by_database():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReviewFactory(status="cancelled")
+
+
+def test_review_status_labels_in_order():
+    assert Review.Status.labels == ["Scheduled", "Postponed", "Submissions suspended", "Held", "Outcome adopted"]
+
+
+@pytest.mark.django_db
+def test_session_deadline_time_defaults_to_2359():
+    session = SessionFactory()
+
+    session.refresh_from_db()
+    assert session.deadline_time == datetime.time(23, 59)
+
+
+@pytest.mark.django_db
+def test_upcoming_keeps_sessions_closing_today_and_undated_ones():
+    today = datetime.date(2026, 3, 2)
+    ReviewFactory(session=SessionFactory(wg_start=datetime.date(2026, 2, 16), wg_end=datetime.date(2026, 3, 1)))
+    closing_today = ReviewFactory(session=SessionFactory(wg_start=datetime.date(2026, 2, 19), wg_end=today))
+    undated = ReviewFactory(session=SessionFactory(wg_start=None, wg_end=None))
+
+    reviews = list(Review.objects.upcoming(today=today).order_by("session__number"))
+    sessions = list(Session.objects.upcoming(today=today).order_by("number"))
+
+    assert reviews == [closing_today, undated]
+    assert sessions == [closing_today.session, undated.session]
+
+
+@pytest.mark.django_db
+def test_review_label_names_the_state_and_session():
+    review = ReviewFactory(state=StateFactory(name="Kenya"), session=SessionFactory(number=49))
+
+    assert str(review) == "Kenya, session 49"

@@ -2,16 +2,12 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 
-from reviews.selectors import milestones_due_for_user, upcoming_reviews
+from reviews.selectors import upcoming_reviews
 from tests.factories import (
-    CoalitionFactory,
-    MembershipFactory,
     ReviewFactory,
     SessionFactory,
     StateFactory,
-    UserFactory,
 )
 
 ZURICH = ZoneInfo("Europe/Zurich")
@@ -70,83 +66,3 @@ def test_upcoming_reviews_one_query(count, django_assert_num_queries):
         names = [(review.state.name, review.session.number) for review in upcoming_reviews(today=TODAY)]
 
     assert len(names) == count
-
-
-@pytest.mark.django_db
-def test_milestones_due_for_user_lists_coming_milestones_soonest_first():
-    membership = MembershipFactory()
-    review = ReviewFactory(
-        state=StateFactory(name="Atlantis"),
-        session=_session(52, datetime.date(2026, 5, 4)),
-        stakeholder_deadline=_deadline(datetime.date(2025, 10, 9)),
-        national_report_deadline=_deadline(datetime.date(2026, 3, 1)),
-        pre_session=datetime.date(2026, 4, 1),
-        review_date=datetime.date(2026, 5, 6),
-        adoption_date=datetime.date(2026, 9, 30),
-        mid_term_report_due=datetime.date(2028, 9, 30),
-    )
-    membership.coalition.reviews.add(review)
-
-    milestones = milestones_due_for_user(user=membership.user, today=TODAY)
-
-    assert [(str(m.label), m.when, m.is_deadline) for m in milestones] == [
-        ("National report deadline", _deadline(datetime.date(2026, 3, 1)), True),
-        ("Pre-session", datetime.date(2026, 4, 1), False),
-        ("Review in the Working Group", datetime.date(2026, 5, 6), False),
-        ("Adoption at the Human Rights Council", datetime.date(2026, 9, 30), False),
-        ("Mid-term report due", datetime.date(2028, 9, 30), False),
-    ]
-    assert {(m.review, m.coalition) for m in milestones} == {(review, membership.coalition)}
-
-
-@pytest.mark.django_db
-def test_milestones_due_for_user_only_active_memberships_of_the_user():
-    user = UserFactory()
-    active = MembershipFactory(user=user)
-    inactive = MembershipFactory(user=user, is_active=False)
-    someone_else = MembershipFactory()
-    for membership, name in [(active, "Mine"), (inactive, "Left"), (someone_else, "Theirs")]:
-        membership.coalition.reviews.add(
-            ReviewFactory(state=StateFactory(name=name), stakeholder_deadline=_deadline(TODAY))
-        )
-
-    milestones = milestones_due_for_user(user=user, today=TODAY)
-
-    assert [(m.review.state.name, m.coalition) for m in milestones] == [("Mine", active.coalition)]
-
-
-@pytest.mark.django_db
-def test_milestones_due_for_user_interleaves_coalitions_by_date():
-    user = UserFactory()
-    first, second = MembershipFactory(user=user), MembershipFactory(user=user)
-    late = ReviewFactory(stakeholder_deadline=_deadline(TODAY + datetime.timedelta(days=20)))
-    early = ReviewFactory(stakeholder_deadline=_deadline(TODAY + datetime.timedelta(days=5)))
-    first.coalition.reviews.add(late)
-    second.coalition.reviews.add(early)
-
-    milestones = milestones_due_for_user(user=user, today=TODAY)
-
-    assert [(m.review, m.coalition) for m in milestones] == [(early, second.coalition), (late, first.coalition)]
-
-
-@pytest.mark.django_db
-def test_milestones_due_for_user_anonymous_gets_nothing():
-    assert milestones_due_for_user(user=AnonymousUser()) == []
-
-
-@pytest.mark.parametrize("count", [1, 3])
-@pytest.mark.django_db
-def test_milestones_due_for_user_constant_queries(count, django_assert_num_queries):
-    user = UserFactory()
-    for _ in range(count):
-        coalition = CoalitionFactory()
-        MembershipFactory(user=user, coalition=coalition)
-        coalition.reviews.add(
-            ReviewFactory(stakeholder_deadline=_deadline(TODAY), pre_session=TODAY + datetime.timedelta(days=30))
-        )
-
-    with django_assert_num_queries(1):
-        milestones = milestones_due_for_user(user=user, today=TODAY)
-        rendered = [(m.review.state.name, m.review.session.number, m.coalition.name) for m in milestones]
-
-    assert len(rendered) == 2 * count

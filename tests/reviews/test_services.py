@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from reviews.services import geneva_deadline, normalise_name, review_move
-from tests.factories import ReviewFactory, SessionFactory, StateFactory
+from tests.factories import CycleFactory, ReviewFactory, SessionFactory, StateFactory
 
 ZURICH = ZoneInfo("Europe/Zurich")
 
@@ -22,6 +22,31 @@ def test_geneva_deadline_defaults_to_2359_zurich_in_summer_and_winter():
 def test_geneva_deadline_takes_another_time():
     assert geneva_deadline(datetime.date(2026, 7, 1), at=datetime.time(12, 0)) == datetime.datetime(
         2026, 7, 1, 12, 0, tzinfo=ZURICH
+    )
+
+
+@pytest.mark.django_db
+def test_geneva_deadline_takes_the_sessions_time_of_day():
+    cycle_3 = SessionFactory(number=40, cycle=CycleFactory(number=3, start_year=2017), deadline_time=datetime.time(12))
+    cycle_4 = SessionFactory(number=54)
+
+    noon = geneva_deadline(datetime.date(2021, 7, 15), session=cycle_3)
+    late = geneva_deadline(datetime.date(2026, 7, 17), session=cycle_4)
+
+    assert noon == datetime.datetime(2021, 7, 15, 12, 0, tzinfo=ZURICH)
+    assert late == datetime.datetime(2026, 7, 17, 23, 59, tzinfo=ZURICH)
+    assert [noon.astimezone(ZURICH).time(), late.astimezone(ZURICH).time()] == [
+        datetime.time(12, 0),
+        datetime.time(23, 59),
+    ]
+
+
+@pytest.mark.django_db
+def test_geneva_deadline_given_time_wins_over_the_sessions():
+    session = SessionFactory(deadline_time=datetime.time(12))
+
+    assert geneva_deadline(datetime.date(2026, 7, 17), at=datetime.time(18, 0), session=session) == (
+        datetime.datetime(2026, 7, 17, 18, 0, tzinfo=ZURICH)
     )
 
 

@@ -1,5 +1,7 @@
-"""The coalition of docs/permissions.md with its submissions, built once per test."""
+"""The coalition of docs/permissions.md with its submissions, built once per module."""
 
+import copy
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -20,6 +22,7 @@ from tests.factories import (
     write_text,
 )
 from tests.factories.coalitions import add_organisation, new_coalition
+from tests.shared_data import built_once
 
 # The matrix's columns that are a role in the coalition, and the role each stands for.
 COALITION_ROLES = {
@@ -147,6 +150,13 @@ def build_world() -> World:
     )
 
 
+@pytest.fixture(scope="module")
+def world_rows(django_db_setup, django_db_blocker) -> Iterator[World]:
+    """The world's rows, written once for the module and rolled back after it (tests/shared_data.py)."""
+    yield from built_once(django_db_blocker, build_world)
+
+
 @pytest.fixture
-def world(db) -> World:
-    return build_world()
+def world(world_rows, db) -> World:
+    """This test's copy of the world; what the test writes is rolled back after it."""
+    return copy.deepcopy(world_rows)

@@ -11,8 +11,8 @@ from django.urls import reverse
 from coalitions.access import REFUSALS
 from submissions import presence
 from submissions.models import Section, SectionVersion
-from submissions.wordcount import count_html
 from tests.submissions.conftest import TEXT_B_V2, World
+from upr_portal.wordcount import count_html
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from submissions.models import Section, SectionVersion, Submission
 from submissions.sanitize import clean_html
 from submissions.selectors import submission_totals
 from submissions.services.submissions import submission_limit
-from submissions.wordcount import count_html, words_counted
 from tests.factories import CycleFactory, DocumentLimitFactory
+from upr_portal.wordcount import count_html, words_counted
 
 JOINT_LIMIT = 5630
 

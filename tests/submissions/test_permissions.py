@@ -19,10 +19,10 @@ from pytest_django.asserts import assertContains, assertRedirects
 from coalitions.access import REFUSALS
 from submissions.models import Section, SectionVersion, Submission
 from submissions.sanitize import clean_html
-from submissions.wordcount import count_html
 from tests.factories import UserFactory
 from tests.permissions_matrix import read_matrix
 from tests.submissions.conftest import LIMIT_WORDS, TEXT_A, TEXT_B_V1, TEXT_FINAL, World
+from upr_portal.wordcount import count_html
 
 pytestmark = pytest.mark.django_db
 

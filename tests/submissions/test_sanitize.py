@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from submissions.sanitize import LINK_REL, clean_html
-from submissions.wordcount import BLOCK_ELEMENTS, count_html, split_words
 from tests.submissions import random_markup
+from upr_portal.wordcount import BLOCK_ELEMENTS, count_html, split_words
 
 ROOT = Path(__file__).resolve().parents[2]
 PASTE = ROOT / "tests" / "fixtures" / "paste"

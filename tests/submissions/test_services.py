@@ -20,7 +20,6 @@ from submissions.services.submissions import (
     submission_create,
     submission_update,
 )
-from submissions.wordcount import count_html
 from tests.factories import (
     ClusterFactory,
     CoalitionFactory,
@@ -31,6 +30,7 @@ from tests.factories import (
     UserFactory,
     write_text,
 )
+from upr_portal.wordcount import count_html
 
 TEXT = (
     '<p>Children in detention<span data-footnote="">Report of the Ombudsperson, 2024.</span> are held '

@@ -1,7 +1,7 @@
 """The portal's one word-count rule, shared by the server, the API and the editor.
 
 static/js/wordcount.js is a line-for-line port: the character classes below are copied there
-verbatim, and tests/submissions/test_wordcount.py runs the same fixtures through both.
+verbatim, and tests/upr_portal/test_wordcount.py runs the same fixtures through both.
 
 A word is a run of characters between separators, as LibreOffice Writer 7.4 and Microsoft Word count:
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from submissions import wordcount
-from submissions.wordcount import WordCount, count_html, count_words, split_words, words_counted
 from tests.submissions import random_markup
+from upr_portal import wordcount
+from upr_portal.wordcount import WordCount, count_html, count_words, split_words, words_counted
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = json.loads((ROOT / "tests" / "fixtures" / "wordcount.json").read_text(encoding="utf-8"))
