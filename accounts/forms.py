@@ -1,8 +1,9 @@
 from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm, PasswordResetForm, UserChangeForm
-from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
+from accounts.emails import PASSWORD_RESET
 from accounts.models import User
+from notifications.services import email_queue
 
 
 class UserCreationAdminForm(AdminUserCreationForm):
@@ -27,8 +28,12 @@ class SignInForm(AuthenticationForm):
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    """Django's reset form, with the message sent by a Celery task: a slow or failing mail server
-    neither delays the page nor turns it into an error, and the task retries."""
+    """Django's reset form, with the message queued in the outbox: a slow or failing mail server
+    neither delays the page nor turns it into an error, and transient failures are retried.
+
+    Django renders a link here; it is dropped. The outbox keeps only the user's id, and the link with
+    its token is made when the message is sent (accounts/emails.py), so no token is stored or queued.
+    """
 
     def send_mail(
         self,
@@ -39,9 +44,5 @@ class QueuedPasswordResetForm(PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        from accounts.tasks import send_email
-
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        body = loader.render_to_string(email_template_name, context)
-        html = loader.render_to_string(html_email_template_name, context) if html_email_template_name else None
-        send_email.delay(subject=subject, body=body, to=[to_email], html=html)
+        user = context["user"]
+        email_queue(kind=PASSWORD_RESET.name, to_email=to_email, recipient=user, context={"user": user.pk})

@@ -86,8 +86,8 @@ def _coalitions_with_organisation(organisation: Organisation) -> set[int]:
     cached = getattr(organisation, "_coalition_ids", None)
     if cached is None:
         cached = set(
-            CoalitionOrganisation.objects.filter(organisation=organisation)
-            .exclude(status=CoalitionOrganisation.Status.LEFT)
+            CoalitionOrganisation.objects.current()
+            .filter(organisation=organisation)
             .values_list("coalition_id", flat=True)
         )
         cached |= set(Coalition.objects.filter(secretariat=organisation).values_list("pk", flat=True))
@@ -144,7 +144,10 @@ rules.add_rule("coalitions.view_members", is_member)
 rules.add_rule("coalitions.manage_members", is_coordinator)
 rules.add_rule("coalitions.manage_invitations", is_coordinator)
 rules.add_rule("coalitions.view_audit_log", is_coordinator)
+rules.add_rule("coalitions.view_mail", is_coordinator)
 rules.add_rule("coalitions.add_cluster", is_coordinator)
+# Reminder settings (deadlines app): when the coalition's members are reminded of its deadlines.
+rules.add_rule("deadlines.change_reminder_settings", is_coordinator)
 # Cluster rules: the object is a cluster.
 rules.add_rule("coalitions.view_cluster", is_member)
 rules.add_rule("coalitions.change_cluster", is_coordinator | leads_cluster)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coalitions.views import clusters, coalitions, invitations, members, organisations
+from coalitions.views import clusters, coalitions, invitations, mail, members, organisations
 
 app_name = "coalitions"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("coalitions/<int:pk>/", coalitions.coalition_home, name="home"),
     path("coalitions/<int:pk>/edit/", coalitions.coalition_edit, name="edit"),
     path("coalitions/<int:pk>/activity/", coalitions.activity, name="activity"),
+    path("coalitions/<int:pk>/mail/", mail.sent_mail, name="mail"),
     path("coalitions/<int:pk>/members/", members.directory, name="directory"),
     path("coalitions/<int:pk>/members/<int:membership_pk>/role/", members.change_role, name="change_role"),
     path("coalitions/<int:pk>/members/<int:membership_pk>/remove/", members.remove_member, name="remove_member"),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +23,8 @@ from coalitions.models import AuditEvent, Coalition, CoalitionOrganisation, Invi
 from coalitions.rules import forget_memberships
 from coalitions.services.coalitions import audit
 from coalitions.services.errors import CoalitionError
+from notifications.services import email_queue
+from upr_portal.timezones import geneva_today
 
 SALT = "coalitions.invitation"
 
@@ -79,10 +82,26 @@ def invitation_from_token(token: str) -> TokenCheck:
     return TokenCheck(invitation)
 
 
-def _enqueue_send(invitation: Invitation) -> None:
-    from coalitions.tasks import send_invitation
+INVITATION_EMAIL = "coalitions.invitation"
 
-    send_invitation.delay_on_commit(invitation_id=invitation.pk, key=invitation.key)
+
+def _enqueue_send(invitation: Invitation) -> None:
+    """Queues the invitation's email in the caller's transaction; it goes out once that commits.
+
+    The message holds the invitation's id and key, not the link: the link is made when it is sent
+    (coalitions/emails.py), and a message whose key was rotated or whose invitation ended is dropped.
+    It is written in the invited person's language when they have an account, else the inviter's.
+    """
+    recipient = User.objects.filter(email__iexact=invitation.email).first()
+    speaker = recipient or invitation.invited_by
+    email_queue(
+        kind=INVITATION_EMAIL,
+        to_email=invitation.email,
+        recipient=recipient,
+        context={"invitation": invitation.pk, "key": invitation.key},
+        coalition_id=invitation.coalition_id,
+        language=getattr(speaker, "language", "") or settings.LANGUAGE_CODE,
+    )
 
 
 @transaction.atomic
@@ -141,8 +160,10 @@ def invitation_resend(*, invitation: Invitation, actor: User) -> Invitation:
     if invitation.status != Invitation.Status.PENDING:
         raise CoalitionError(_("Only a pending invitation can be sent again."))
     invitation.key = _new_key()
+    # Until the new link is delivered the page says it is being sent, not when the old one went out.
+    invitation.sent_at = None
     invitation.delivery_error = ""
-    invitation.save(update_fields=["key", "delivery_error", "updated_at"])
+    invitation.save(update_fields=["key", "sent_at", "delivery_error", "updated_at"])
     audit(
         coalition=invitation.coalition,
         actor=actor,
@@ -170,15 +191,21 @@ def invitation_revoke(*, invitation: Invitation, actor: User) -> Invitation:
     return invitation
 
 
-def invitation_mark_sent(*, invitation_id: int, key: str) -> Invitation | None:
-    """Records a delivery; returns None when the invitation changed since the mail was queued."""
-    invitation = Invitation.objects.filter(pk=invitation_id, key=key, status=Invitation.Status.PENDING).first()
-    if invitation is None:
-        return None
-    Invitation.objects.filter(pk=invitation.pk).update(
-        sent_at=timezone.now(), send_count=invitation.send_count + 1, delivery_error=""
+def invitation_mark_sent(*, invitation_id: int, key: str) -> bool:
+    """Records a delivery; False when the invitation changed since the mail was queued."""
+    updated = Invitation.objects.filter(pk=invitation_id, key=key, status=Invitation.Status.PENDING).update(
+        sent_at=timezone.now(), send_count=F("send_count") + 1, delivery_error="", updated_at=timezone.now()
     )
-    return invitation
+    return updated == 1
+
+
+def invitation_record_delivery_failure(*, invitation_id: int, key: str, error: str) -> bool:
+    """Shows why the email could not be delivered beside the invitation; False when the failure is of an
+    older link (resent, accepted or withdrawn since), which no coordinator needs to act on."""
+    updated = Invitation.objects.filter(pk=invitation_id, key=key, status=Invitation.Status.PENDING).update(
+        delivery_error=error[:500], updated_at=timezone.now()
+    )
+    return updated == 1
 
 
 @transaction.atomic
@@ -214,7 +241,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
         membership.save(update_fields=["organisation", "role", "is_active", "updated_at"])
     CoalitionOrganisation.objects.filter(coalition=invitation.coalition, organisation=invitation.organisation).exclude(
         status=CoalitionOrganisation.Status.ACTIVE
-    ).update(status=CoalitionOrganisation.Status.ACTIVE, joined_on=timezone.localdate(), left_on=None)
+    ).update(status=CoalitionOrganisation.Status.ACTIVE, joined_on=geneva_today(), left_on=None)
     invitation.status = Invitation.Status.ACCEPTED
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user

@@ -1,11 +1,13 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import IntegrityError
 from django.urls import reverse
 
 from accounts.models import User
+from notifications.models import OutboxMessage
 from tests.factories import UserFactory
 from tests.factories.accounts import PASSWORD
 
@@ -42,16 +44,19 @@ def test_sign_out_needs_a_post_and_ends_the_session(client):
     assert "_auth_user_id" not in client.session
 
 
-def test_password_reset_by_email_sets_a_new_password(client):
+def test_password_reset_by_email_sets_a_new_password(client, django_capture_on_commit_callbacks):
     user = UserFactory(email="amina@example.org")
 
-    response = client.post(reverse("password_reset"), {"email": "amina@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": "amina@example.org"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["amina@example.org"]
-    assert message.subject == "Reset your UPR Coalition Portal password"
-    link = re.search(r"http://testserver(/accounts/reset/\S+/)", message.body).group(1)
+    assert message.subject == "Action needed: Reset your UPR Coalition Portal password"
+    link = re.search(re.escape(settings.SITE_URL) + r"(/accounts/reset/\S+/)", message.body).group(1)
+    [(html, _mimetype)] = message.alternatives
+    assert f'href="{settings.SITE_URL}{link}"' in html
 
     confirm = client.get(link, follow=True)
     assert "Choose a new password" in confirm.content.decode()
@@ -68,10 +73,27 @@ def test_password_reset_by_email_sets_a_new_password(client):
     assert "no longer valid" in reused.content.decode()
 
 
+def test_password_reset_queues_the_persons_id_not_the_link(client):
+    user = UserFactory(email="amina@example.org", language="fr")
+
+    client.post(reverse("password_reset"), {"email": "Amina@example.org"})
+
+    [queued] = OutboxMessage.objects.all()
+    assert (queued.kind, queued.to_email, queued.recipient, queued.language, queued.context) == (
+        "accounts.password_reset",
+        "amina@example.org",
+        user,
+        "fr",
+        {"user": user.pk},
+    )
+    assert (queued.status, queued.subject, mail.outbox) == (OutboxMessage.Status.QUEUED, "", [])
+
+
 def test_password_reset_for_unknown_email_sends_nothing_and_reveals_nothing(client):
     response = client.post(reverse("password_reset"), {"email": "nobody@example.org"}, follow=True)
 
     assert mail.outbox == []
+    assert OutboxMessage.objects.count() == 0
     assert "Check your email" in response.content.decode()
 
 

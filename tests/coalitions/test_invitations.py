@@ -1,11 +1,9 @@
 """Invitations end to end: the email, the link, the account, and every way a link can be misused."""
 
-import logging
 import re
 import time
 
 import pytest
-from celery.exceptions import Retry
 from django.conf import settings
 from django.core import mail, signing
 from django.test import Client
@@ -19,10 +17,12 @@ from coalitions import services
 from coalitions.models import AuditEvent, CoalitionOrganisation, Invitation, Membership, Organisation, Role
 from coalitions.services.errors import CoalitionError
 from coalitions.services.invitations import SALT
+from notifications.models import Notification, OutboxMessage
+from notifications.services import MAX_ATTEMPTS, outbox_message_send
 from tests.coalitions.conftest import World
 from tests.factories import UserFactory
 from tests.factories.accounts import PASSWORD
-from upr_portal.celery import app as celery_app
+from tests.notifications.backends import RecipientRefusingEmailBackend, use_mailer
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +116,7 @@ def test_invitation_of_a_new_person_with_a_new_organisation_ends_with_a_member(
     assert invitation.send_count == 1
     [message] = mail.outbox
     assert message.to == ["nadia@example.org"]
-    assert message.subject == f"You are invited to join {world.coalition.name}"
+    assert message.subject == f"Action needed: You are invited to join {world.coalition.name}"
     assert f"invites you to join {world.coalition.name} on the UPR Coalition Portal, for Gamma Women Lawyers" in (
         message.body
     )
@@ -418,6 +418,9 @@ def test_refused_invitation_with_a_new_organisation_leaves_no_organisation_behin
 
 # Delivery that fails.
 
+UNREACHABLE = "The mail server could not be reached ([Errno 111] Connection refused)."
+REFUSED = "The mail server refused the address. Check it for typing mistakes (server: 550 No such user)."
+
 
 @pytest.fixture
 def smtp_refusing_connections(settings):
@@ -429,61 +432,65 @@ def smtp_refusing_connections(settings):
     }
 
 
-@pytest.mark.usefixtures("smtp_refusing_connections")
-def test_failed_delivery_in_eager_mode_raises_to_whoever_committed(world, django_capture_on_commit_callbacks):
-    """With eager propagation (the tests' setting), the first retry is raised where the commit ran.
-
-    Nothing is swallowed: the error reaches the caller (the request, after its transaction committed).
-    The invitation stays pending and unsent, and is not marked as failed: that only happens once a
-    worker has exhausted its retries (next test).
-    """
-    with (
-        pytest.raises(Retry) as raised,
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        invitation = services.invitation_create(
+def invite_unreachable(world: World, capture, email: str = "unreachable@example.org") -> Invitation:
+    with capture(execute=True):
+        return services.invitation_create(
             coalition=world.coalition,
             actor=world.people["coordinator"],
-            email="unreachable@example.org",
+            email=email,
             organisation=world.org_a,
             role=Role.DRAFTER,
         )
 
-    assert isinstance(raised.value.exc, ConnectionRefusedError)
-    invitation.refresh_from_db()
-    assert (invitation.status, invitation.sent_at, invitation.send_count) == (Invitation.Status.PENDING, None, 0)
-    assert invitation.delivery_error == ""
-    assert mail.outbox == []
 
-
-@pytest.mark.usefixtures("smtp_refusing_connections")
-def test_failed_delivery_after_the_last_retry_is_shown_beside_the_invitation(
-    world, client, django_capture_on_commit_callbacks, monkeypatch, caplog
-):
-    # As a worker runs it: errors are not raised to the caller, retries run (eagerly, without waiting).
-    monkeypatch.setitem(celery_app.conf, "task_eager_propagates", False)
-    caplog.set_level(logging.INFO, logger="celery.app.trace")
-
-    with django_capture_on_commit_callbacks(execute=True):
-        invitation = services.invitation_create(
-            coalition=world.coalition,
-            actor=world.people["coordinator"],
-            email="unreachable@example.org",
-            organisation=world.org_a,
-            role=Role.DRAFTER,
-        )
-
-    retries = [r for r in caplog.records if r.name == "celery.app.trace" and " retry: " in r.getMessage()]
-    assert len(retries) == 8
-    invitation.refresh_from_db()
-    assert invitation.delivery_error == "The mail server could not be reached ([Errno 111] Connection refused)."
-    assert (invitation.status, invitation.sent_at, invitation.send_count) == (Invitation.Status.PENDING, None, 0)
-    assert mail.outbox == []
+def invitations_page(client, world: World) -> str:
     client.force_login(world.people["coordinator"])
-    page = client.get(reverse("coalitions:invitations", args=[world.coalition.pk]))
-    assertContains(
-        page, "Could not be delivered: The mail server could not be reached ([Errno 111] Connection refused)."
+    return client.get(reverse("coalitions:invitations", args=[world.coalition.pk]))
+
+
+@pytest.mark.usefixtures("smtp_refusing_connections")
+def test_failed_delivery_in_eager_mode_leaves_the_invitation_waiting_for_a_retry(
+    world, client, django_capture_on_commit_callbacks
+):
+    """An unreachable server is a transient failure: nothing is raised to whoever committed, the
+    message waits for its next attempt, and the invitation is not marked as failed."""
+    invitation = invite_unreachable(world, django_capture_on_commit_callbacks)
+
+    [message] = OutboxMessage.objects.filter(to_email="unreachable@example.org")
+    assert (message.status, message.attempts, message.last_error) == (OutboxMessage.Status.QUEUED, 1, UNREACHABLE)
+    invitation.refresh_from_db()
+    assert (invitation.status, invitation.sent_at, invitation.send_count, invitation.delivery_error) == (
+        Invitation.Status.PENDING,
+        None,
+        0,
+        "",
     )
+    assert mail.outbox == []
+    assertContains(invitations_page(client, world), "being sent")
+
+
+@pytest.mark.usefixtures("smtp_refusing_connections")
+def test_failed_delivery_after_the_last_attempt_is_shown_beside_the_invitation(
+    world, client, django_capture_on_commit_callbacks
+):
+    invitation = invite_unreachable(world, django_capture_on_commit_callbacks)
+    [message] = OutboxMessage.objects.filter(to_email="unreachable@example.org")
+
+    outcomes = []
+    while (message := OutboxMessage.objects.get(pk=message.pk)).status == OutboxMessage.Status.QUEUED:
+        outcomes.append(outbox_message_send(message_id=message.pk, now=message.next_attempt_at).outcome)
+
+    assert outcomes == ["retry"] * (MAX_ATTEMPTS - 2) + ["failed"]
+    assert (message.status, message.attempts, message.last_error) == (
+        OutboxMessage.Status.FAILED,
+        MAX_ATTEMPTS,
+        UNREACHABLE,
+    )
+    invitation.refresh_from_db()
+    assert invitation.delivery_error == UNREACHABLE
+    assert (invitation.status, invitation.sent_at, invitation.send_count) == (Invitation.Status.PENDING, None, 0)
+    assert mail.outbox == []
+    assertContains(invitations_page(client, world), f"Could not be delivered: {UNREACHABLE}")
 
 
 def test_resending_clears_an_earlier_delivery_error(world, django_capture_on_commit_callbacks):
@@ -497,25 +504,31 @@ def test_resending_clears_an_earlier_delivery_error(world, django_capture_on_com
     assert [m.to for m in mail.outbox] == [[world.invitation.email]]
 
 
-def test_delivery_refused_for_good_is_shown_at_once_without_retries(
-    world, settings, django_capture_on_commit_callbacks, caplog
+def test_delivery_refused_for_good_is_shown_at_once_and_told_to_the_coordinators(
+    world, client, settings, django_capture_on_commit_callbacks
 ):
-    settings.MAILERS = {"default": {"BACKEND": "tests.reviews.backends.RecipientRefusingEmailBackend"}}
-    caplog.set_level(logging.INFO, logger="celery.app.trace")
+    use_mailer(settings, RecipientRefusingEmailBackend)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        invitation = services.invitation_create(
-            coalition=world.coalition,
-            actor=world.people["coordinator"],
-            email="nobody@example.org",
-            organisation=world.org_a,
-            role=Role.DRAFTER,
-        )
+    invitation = invite_unreachable(world, django_capture_on_commit_callbacks, email="nobody@example.org")
 
-    retries = [r for r in caplog.records if r.name == "celery.app.trace" and " retry: " in r.getMessage()]
+    [message] = OutboxMessage.objects.filter(to_email="nobody@example.org")
+    assert (message.status, message.attempts, message.last_error) == (OutboxMessage.Status.FAILED, 1, REFUSED)
+    assert RecipientRefusingEmailBackend.attempts == 1
     invitation.refresh_from_db()
-    assert retries == []
-    assert invitation.delivery_error == (
-        "The mail server refused the address. Check it for typing mistakes (server: 550 No such user)."
+    assert (invitation.status, invitation.sent_at, invitation.delivery_error) == (
+        Invitation.Status.PENDING,
+        None,
+        REFUSED,
     )
-    assert (invitation.status, invitation.sent_at) == (Invitation.Status.PENDING, None)
+    invitations_url = reverse("coalitions:invitations", args=[world.coalition.pk])
+    assert list(Notification.objects.values_list("user", "kind", "title", "body", "url", "coalition_id")) == [
+        (
+            world.people["coordinator"].pk,
+            "coalitions.mail_failure",
+            "An email to nobody@example.org could not be delivered",
+            f"Action needed: You are invited to join {world.coalition.name}: {REFUSED}",
+            invitations_url,
+            world.coalition.pk,
+        )
+    ]
+    assertContains(invitations_page(client, world), f"Could not be delivered: {REFUSED}")
