@@ -19,9 +19,10 @@ app.autodiscover_tasks(["upr_portal"])
 app.conf.beat_schedule = {
     # Proves to /healthz that beat and a worker are alive.
     "heartbeat": {"task": "upr_portal.heartbeat", "schedule": 60.0},
-    # Deadline reminders go out every morning, Geneva time.
-    "deadline-reminders": {
-        "task": "reviews.send_deadline_reminders",
-        "schedule": crontab(hour=7, minute=30),
-    },
+    # Sends the outbox messages no task is going to send: lost on a broker outage, left "sending" by
+    # a worker that died, or due for a retry whose delayed task was lost.
+    "outbox-sweep": {"task": "notifications.outbox_sweep", "schedule": 60.0},
+    # Every hour: the reminders and weekly digests due now. Hourly rather than daily so that a beat or
+    # worker that was down catches up within the hour; each reminder is claimed once, however often.
+    "deadline-reminders": {"task": "deadlines.send_reminders", "schedule": crontab(minute=15)},
 }

@@ -4,6 +4,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from coalitions import selectors as coalition_selectors
+from deadlines import selectors as deadline_selectors
 from reviews import selectors as review_selectors
 from upr_portal import health
 
@@ -12,7 +13,7 @@ from upr_portal import health
 def home(request):
     if request.user.is_authenticated:
         context = {
-            "due": review_selectors.milestones_due_for_user(user=request.user),
+            "due": deadline_selectors.due_next_for_user(user=request.user),
             "coalitions": coalition_selectors.coalitions_for_user(user=request.user),
         }
     else:

@@ -3,7 +3,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -12,7 +11,6 @@ from coalitions.access import get_visible_or_404, require
 from coalitions.forms import CoalitionCreateForm, CoalitionForm
 from coalitions.models import Coalition, Role
 from coalitions.rules import role_in
-from reviews.selectors import milestones_due_for_user
 
 
 def coalition_for(request, pk: int, rule: str = "coalitions.view_coalition") -> Coalition:
@@ -68,10 +66,6 @@ def coalition_create(request):
 @require_GET
 def coalition_home(request, pk: int):
     coalition = coalition_for(request, pk)
-    today = timezone.localdate()
-    due = [
-        item for item in milestones_due_for_user(user=request.user, today=today) if item.coalition.pk == coalition.pk
-    ]
     return render(
         request,
         "coalitions/coalition_home.html",
@@ -79,7 +73,6 @@ def coalition_home(request, pk: int):
             "coalition": coalition,
             "my_role": role_in(request.user, coalition),
             "reviews": selectors.coalition_reviews(coalition=coalition),
-            "due": due[:6],
             "organisations": selectors.member_organisations(coalition=coalition),
             "clusters": selectors.clusters_of(coalition=coalition),
         },

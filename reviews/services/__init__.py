@@ -8,16 +8,12 @@ from reviews.services.reference_data import (
     normalise_name,
     reference_data_load,
 )
-from reviews.services.reminders import REMINDER_DAYS, ReminderReport, deadline_reminders_send
 
 __all__ = [
     "DEADLINE_TIME",
     "DEFAULT_DATA_DIR",
-    "REMINDER_DAYS",
     "LoadReport",
     "ReferenceDataError",
-    "ReminderReport",
-    "deadline_reminders_send",
     "geneva_deadline",
     "normalise_name",
     "reference_data_load",

@@ -52,7 +52,7 @@ def test_coordinator_creates_a_coalition_and_an_invited_drafter_joins(
     creator = UserFactory(full_name="Amina Diallo")
     kenya = StateFactory(name="Kenya", code="KEN")
     review = ReviewFactory(state=kenya)
-    review_label = f"Kenya – session {review.session.number}"
+    review_label = f"Kenya, session {review.session.number}"
 
     # The coordinator creates the coalition, with a new secretariat organisation.
     sign_in(page, live_server, creator.email)

@@ -13,8 +13,8 @@ from coalitions.models import Role
 from submissions.models import Section, SectionVersion
 from submissions.services.sections import section_save
 from submissions.services.submissions import section_add, submission_create
-from submissions.wordcount import count_html
 from tests.factories import DocumentLimitFactory, MembershipFactory, ReviewFactory
+from upr_portal.wordcount import count_html
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

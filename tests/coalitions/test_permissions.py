@@ -28,6 +28,7 @@ from coalitions.models import (
     Organisation,
     Role,
 )
+from deadlines.models import CoalitionReminderSettings
 from tests.coalitions.conftest import World
 from tests.permissions_matrix import parse_matrix, read_matrix
 
@@ -99,6 +100,11 @@ def _check_coalition_created(world: World, role: str) -> None:
 def _check_coalition_changed(world: World, role: str) -> None:
     world.coalition.refresh_from_db()
     assert (world.coalition.name, world.coalition.acronym) == ("Child Rights Coalition", "CRC")
+
+
+def _check_reminder_settings_changed(world: World, role: str) -> None:
+    settings = CoalitionReminderSettings.objects.get(coalition=world.coalition)
+    assert (settings.offsets, settings.remind_overdue, settings.send_digest) == ([21, 7, 2], False, True)
 
 
 def _check_role_changed(world: World, role: str) -> None:
@@ -200,6 +206,11 @@ SPECS: dict[str, Spec] = {
         coalition_url("home"),
         shows=lambda world, role: [escape(world.coalition.name), escape(str(world.secretariat))],
     ),
+    "view the coalition timeline": Spec(
+        "GET",
+        lambda world: reverse("deadlines:timeline", args=[world.coalition.pk]),
+        shows=lambda world, role: [escape(world.coalition.name), "Deadlines and milestones", 'aria-current="date"'],
+    ),
     "change the coalition's details": Spec(
         "POST",
         coalition_url("edit"),
@@ -209,11 +220,30 @@ SPECS: dict[str, Spec] = {
         redirects_to=coalition_url("home"),
         check=_check_coalition_changed,
     ),
+    "change the coalition's reminder settings": Spec(
+        "POST",
+        lambda world: reverse("deadlines:coalition_reminders", args=[world.coalition.pk]),
+        rule="deadlines.change_reminder_settings",
+        data=lambda world: {"offsets": "21, 7, 2", "remind_overdue": "", "send_digest": "on"},
+        snapshot=lambda world: list(
+            CoalitionReminderSettings.objects.filter(coalition=world.coalition).values_list(
+                "offsets", "remind_overdue", "send_digest"
+            )
+        ),
+        redirects_to=lambda world: reverse("deadlines:coalition_reminders", args=[world.coalition.pk]),
+        check=_check_reminder_settings_changed,
+    ),
     "view the activity log": Spec(
         "GET",
         coalition_url("activity"),
         rule="coalitions.view_audit_log",
         shows=lambda world, role: [f"created the coalition {escape(world.coalition.name)}"],
+    ),
+    "view the sent mail": Spec(
+        "GET",
+        coalition_url("mail"),
+        rule="coalitions.view_mail",
+        shows=lambda world, role: [f"<td>{world.invitation.email}</td>", "<td>Invitation</td>", "Waiting to be sent"],
     ),
     "view the member directory": Spec(
         "GET",
@@ -356,6 +386,10 @@ FORM_PAGES: dict[str, tuple[Callable[[World], str], Callable[[World], list[str]]
     "change the coalition's details": (
         SPECS["change the coalition's details"].url,
         lambda world: ["Coalition settings"],
+    ),
+    "change the coalition's reminder settings": (
+        SPECS["change the coalition's reminder settings"].url,
+        lambda world: ["Remind this many days before each deadline", 'value="30, 14, 7, 3, 1"'],
     ),
     "remove a member": (
         SPECS["remove a member"].url,
@@ -524,8 +558,11 @@ OTHER_COALITIONS_OBJECT = {
 }
 COALITION_PAGES = {
     "home": "coalitions:home",
+    "timeline": "deadlines:timeline",
     "edit": "coalitions:edit",
     "activity": "coalitions:activity",
+    "reminder settings": "deadlines:coalition_reminders",
+    "sent mail": "coalitions:mail",
     "directory": "coalitions:directory",
     "clusters": "coalitions:clusters",
     "add cluster": "coalitions:cluster_create",

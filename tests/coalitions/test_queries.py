@@ -12,8 +12,10 @@ from pytest_django.asserts import assertContains
 
 from coalitions import selectors, services
 from coalitions.models import Coalition, Organisation, Role
+from notifications.models import OutboxMessage
 from tests.coalitions.conftest import add_organisation, new_coalition
 from tests.factories import ClusterFactory, MembershipFactory, OrganisationFactory, ReviewFactory, UserFactory
+from tests.factories.notifications import OutboxMessageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -255,3 +257,32 @@ def test_organisation_profile_lists_only_the_viewers_coalitions(world):
         world.coalition,
         world.other,
     ]
+
+
+def test_sent_mail_queries_do_not_grow(client):
+    coordinator = UserFactory(full_name="Coral Coordinator")
+    coalition = new_coalition(name="Coalition that writes a lot")
+    MembershipFactory(coalition=coalition, user=coordinator, organisation=coalition.secretariat, role=Role.COORDINATOR)
+    statuses = itertools.cycle([OutboxMessage.Status.SENT, OutboxMessage.Status.FAILED, OutboxMessage.Status.QUEUED])
+
+    def add_message():
+        status = next(statuses)
+        OutboxMessageFactory(
+            coalition_id=coalition.pk,
+            status=status,
+            sent_at=timezone.now() if status == OutboxMessage.Status.SENT else None,
+            last_error="The address is wrong." if status == OutboxMessage.Status.FAILED else "",
+        )
+
+    url = reverse("coalitions:mail", args=[coalition.pk])
+    client.force_login(coordinator)
+    add_message()
+    client.get(url)  # Warms per-process caches (content types, templates) so both counts are alike.
+
+    one, one_response = queries_for(client, url)
+    add_message()
+    add_message()
+    three, three_response = queries_for(client, url)
+
+    assert (len(one_response.context["page"].object_list), len(three_response.context["page"].object_list)) == (1, 3)
+    assert three == one

@@ -6,6 +6,7 @@ from tests.factories.coalitions import (
     MembershipFactory,
     OrganisationFactory,
 )
+from tests.factories.notifications import NotificationFactory
 from tests.factories.reviews import (
     CycleFactory,
     DocumentLimitFactory,
@@ -23,6 +24,7 @@ __all__ = [
     "CycleFactory",
     "DocumentLimitFactory",
     "MembershipFactory",
+    "NotificationFactory",
     "OrganisationFactory",
     "RegionalGroupFactory",
     "ReviewFactory",

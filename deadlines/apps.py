@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DeadlinesConfig(AppConfig):
+    name = "deadlines"
+    verbose_name = _("Deadlines, reminders and calendars")
+
+    def ready(self):
+        # The providers of deadlines: each kind of deadline is one small module registered here.
+        from deadlines import emails, providers
+
+        providers.register_builtin()
+        emails.register_kinds()
