@@ -44,10 +44,12 @@ class Deadline:
     audience: frozenset[int] | None = field(default=None)
     # Still shown, but nobody is reminded: the review is postponed or OHCHR suspended its submissions.
     paused: bool = False
+    # Met: what was due has been delivered (the coalition sent its submission to OHCHR).
+    done: bool = False
 
     @property
     def is_reminded(self) -> bool:
-        return self.is_deadline and not self.paused
+        return self.is_deadline and not self.paused and not self.done
 
     @property
     def day(self) -> datetime.date:
@@ -153,25 +155,32 @@ class ReviewCalendarProvider:
         submissions, to start one) for the stakeholder deadline, the coalition's home for the rest."""
         pairs = {(d.coalition.pk, d.review.pk) for d in deadlines if d.key.endswith(STAKEHOLDER_SUFFIX)}
         submissions = {}
+        sent = set()
         if pairs:
             rows = (
                 Submission.objects.filter(coalition_id__in={c for c, _r in pairs}, review_id__in={r for _c, r in pairs})
                 .order_by("created_at", "pk")
-                .values_list("coalition_id", "review_id", "pk")
+                .values_list("coalition_id", "review_id", "pk", "status")
             )
-            for coalition_id, review_id, pk in rows:
+            for coalition_id, review_id, pk, status in rows:
                 submissions.setdefault((coalition_id, review_id), pk)
+                if status == Submission.Status.SUBMITTED:
+                    sent.add((coalition_id, review_id))
         result = []
         for deadline in deadlines:
+            done = False
             if deadline.key.endswith(STAKEHOLDER_SUFFIX):
-                submission_id = submissions.get((deadline.coalition.pk, deadline.review.pk))
+                pair = (deadline.coalition.pk, deadline.review.pk)
+                submission_id = submissions.get(pair)
                 if submission_id is not None:
                     url = reverse("submissions:detail", args=[submission_id])
                 else:
                     url = reverse("submissions:list", args=[deadline.coalition.pk])
+                # A coalition that has sent its submission to OHCHR is not reminded of the deadline.
+                done = pair in sent
             else:
                 url = reverse("coalitions:home", args=[deadline.coalition.pk])
-            result.append(replace(deadline, url=url))
+            result.append(replace(deadline, url=url, done=done))
         return result
 
 

@@ -19,6 +19,7 @@ from deadlines.services import (
 )
 from notifications.models import Notification, OutboxMessage
 from reviews.models import Review
+from submissions.models import Submission
 from tests.deadlines.conftest import coalition_on, geneva, review_due
 from tests.factories import MembershipFactory, SubmissionFactory, UserFactory
 from tests.factories.deadlines import ReminderSettingsFactory
@@ -241,6 +242,19 @@ def test_reminders_scan_leaves_out_a_review_whose_submissions_are_suspended():
     report = reminders_scan(now=geneva(2026, 3, 2, 8))
 
     assert (report.queued, claims()) == (0, [])
+
+
+@pytest.mark.django_db
+def test_reminders_scan_leaves_out_a_coalition_that_sent_its_submission():
+    review = review_due(DEADLINE)
+    sent = coalition_on(review, "sent@example.org", name="Sent already")
+    SubmissionFactory(coalition=sent, review=review, status=Submission.Status.SUBMITTED)
+    drafting = coalition_on(review, "drafting@example.org", name="Still drafting")
+    SubmissionFactory(coalition=drafting, review=review)
+
+    report = reminders_scan(now=geneva(2026, 3, 2, 8))
+
+    assert (report.queued, [c[0] for c in claims()]) == (1, ["drafting@example.org"])
 
 
 @pytest.mark.django_db
