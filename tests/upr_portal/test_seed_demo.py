@@ -1,11 +1,16 @@
 """`manage.py seed_demo`: the project-level command that `make run` calls after load_reference_data."""
 
+import datetime
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from coalitions.demo import DEMO_PASSWORD, PEOPLE
+from coalitions.models import Membership, Role
+from deadlines.demo import DEMO_OFFSETS
+from deadlines.services import reminders_scan
+from notifications.models import OutboxMessage
 from reviews.models import State
 from submissions.models import Submission
 from tests.factories import CycleFactory, DocumentLimitFactory
@@ -45,12 +50,13 @@ def test_seed_demo_prints_the_coalition_submission_and_sign_ins(reference_data):
 
     submission = Submission.objects.get()
     lines = out.getvalue().splitlines()
-    assert lines[:3] == [
+    assert lines[:4] == [
         f"Demo coalition: {submission.coalition}, working on the review of {submission.review}.",
         f"Demo submission: {submission.title} ({submission.sections.count()} sections).",
+        f"Demo reminders: {', '.join(str(days) for days in DEMO_OFFSETS)} days before each deadline.",
         f"Demo sign-ins (password for all: {DEMO_PASSWORD}):",
     ]
-    signed_in = [line.split()[0] for line in lines[3:]]
+    signed_in = [line.split()[0] for line in lines[4:]]
     assert signed_in[: len(PEOPLE)] == [email for email, *_rest in PEOPLE]
     assert len(signed_in) == len(PEOPLE) + 1  # and the site administrator
 
@@ -62,3 +68,26 @@ def test_seed_demo_twice_creates_nothing_more(reference_data, settings):
     call_command("seed_demo", stdout=StringIO())
 
     assert Submission.objects.count() == 1
+
+
+def test_seed_demo_has_a_reminder_due_on_a_fresh_site_and_sends_it_once(reference_data, settings):
+    """What `make run` shows in its console: the demo's UN deadline has a reminder due at once."""
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    submission = Submission.objects.select_related("review").get()
+    # The first scan of the fresh site, any day up to the demo deadline.
+    now = submission.review.stakeholder_deadline - datetime.timedelta(days=121)
+    members = set(
+        Membership.objects.filter(coalition=submission.coalition, is_active=True).values_list("user__email", flat=True)
+    )
+
+    first = reminders_scan(now=now)
+    second = reminders_scan(now=now)
+
+    recipients = set(OutboxMessage.objects.filter(kind="deadlines.reminder").values_list("to_email", flat=True))
+    coordinators = Membership.objects.filter(
+        coalition=submission.coalition, is_active=True, role=Role.COORDINATOR
+    ).count()
+    # The second scan finds every reminder claimed, and this week's (empty, unsent) digests too.
+    assert (first.queued, second.queued, second.already_claimed) == (len(members), 0, len(members) + coordinators)
+    assert recipients == members

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from coalitions.demo import DEMO_PASSWORD, demo_seed
+from deadlines.demo import demo_reminders_seed
 from reviews.models import State
 from submissions.demo import demo_submission_seed
 
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             raise CommandError(_("No States in the database: run `python manage.py load_reference_data` first."))
         report = demo_seed()
         submission = demo_submission_seed(coalition=report.coalition, review=report.review)
+        reminders = demo_reminders_seed(coalition=report.coalition)
         self.stdout.write(
             _("Demo coalition: %(coalition)s, working on the review of %(review)s.")
             % {"coalition": report.coalition, "review": report.review}
@@ -31,6 +33,10 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Demo submission: %(title)s (%(count)d sections).")
             % {"title": submission, "count": submission.sections.count()}
+        )
+        self.stdout.write(
+            _("Demo reminders: %(days)s days before each deadline.")
+            % {"days": ", ".join(str(days) for days in reminders.offsets)}
         )
         self.stdout.write(_("Demo sign-ins (password for all: %(password)s):") % {"password": DEMO_PASSWORD})
         for email, role in report.sign_ins:
