@@ -6,6 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST_PORT ?= 127.0.0.1:8000
+# pytest-xdist processes for `make test`, each with its own test database and Celery queue, a whole
+# test file at a time; 0 runs the suite in one process.
+PYTEST_WORKERS ?= 2
 
 # The newest Python >= 3.12 on PATH or under pyenv; empty when there is none.
 PYTHON_FOUND := $(shell scripts/find-python 2>/dev/null)
@@ -13,10 +16,10 @@ PYTHON_FOUND := $(shell scripts/find-python 2>/dev/null)
 .PHONY: help run test lint format worker beat bench clean venv browser vendor
 
 help:
-	@echo "make run     set everything up and serve the portal on http://$(HOST_PORT)"
+	@echo "make run     set everything up and serve the portal on http://$(HOST_PORT), with a Celery worker and beat"
 	@echo "make test    lint, migration check and the whole test suite (browser tests included)"
-	@echo "make worker  a Celery worker (needs REDIS_URL)"
-	@echo "make beat    the Celery beat scheduler (needs REDIS_URL)"
+	@echo "make worker  one more Celery worker (make run starts one)"
+	@echo "make beat    the Celery beat scheduler on its own (make run runs one already)"
 	@echo "make bench   latency of the home page and /healthz, and load_reference_data time"
 
 $(PY):
@@ -39,13 +42,14 @@ run: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_reference_data
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver $(HOST_PORT)
+	$(PY) scripts/run-dev $(HOST_PORT)
 
 test: venv browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run
-	CHROMIUM_PATH="$$(scripts/ensure-chromium 2>/dev/null)" $(BIN)/pytest $(PYTEST_ARGS)
+	CHROMIUM_PATH="$$(scripts/ensure-chromium 2>/dev/null)" $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # The browser tests drive Debian's chromium; provide it when it is missing (after venv: the last
 # resort is Playwright's own download). It prints the path the pytest line above passes on.
@@ -55,6 +59,7 @@ browser:
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: venv
 	$(BIN)/ruff check --fix .

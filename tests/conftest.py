@@ -5,6 +5,13 @@ from dataclasses import dataclass
 import pytest
 from celery import Celery
 
+from tests.shared_data import shared_rows_last
+
+
+def pytest_collection_modifyitems(items):
+    # Rows shared by a module stay in an open transaction until its last test (tests/shared_data.py).
+    shared_rows_last(items)
+
 
 @dataclass(frozen=True)
 class CeleryRunner:
@@ -25,8 +32,10 @@ def celery_worker():
     """A real Celery worker consuming from REDIS_URL when it is set (CI), else Celery's eager mode.
 
     The worker runs in a thread of the test process with the solo pool and the portal's own app and
-    settings, so tasks travel through the real broker and result backend. Tasks that touch the
-    database need transactional tests: the worker thread does not see a test's open transaction.
+    settings, so tasks travel through the real broker and result backend. It consumes only this
+    process's queue (CELERY_TASK_DEFAULT_QUEUE, one per pytest-xdist worker: tests/settings.py), whose
+    test database it shares. Tasks that touch the database need transactional tests: the worker
+    thread does not see a test's open transaction.
     """
     from upr_portal.celery import app
 
@@ -42,7 +51,7 @@ def celery_worker():
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
     # Earlier tests without a worker may have left messages on the broker; a worker started now would
-    # run them outside their tests (and their database transactions).
+    # run them outside their tests (and their database transactions). Only this process's queue.
     app.control.purge()
     try:
         with start_worker(app, pool="solo", perform_ping_check=True, shutdown_timeout=10, loglevel="WARNING"):

@@ -9,7 +9,7 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-" + "x" * 40)
 
 from upr_portal.settings import *  # noqa: F403
-from upr_portal.settings import STORAGES
+from upr_portal.settings import CACHES, REDIS_URL, STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
@@ -25,3 +25,14 @@ WHITENOISE_AUTOREFRESH = True
 # that need a real worker on Redis ask for the `celery_worker` fixture, which turns this off.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+
+# Under pytest-xdist each worker process (gw0, gw1, ...) has a test database of its own, so it also gets
+# a queue of its own: the worker thread of one process must never run another's tasks against the
+# wrong database, and its purge must leave the other queues alone. The cache keys are kept apart too.
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+CELERY_TASK_DEFAULT_QUEUE = f"upr-tests-{_XDIST_WORKER or 'main'}"
+if REDIS_URL:
+    CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": CELERY_TASK_DEFAULT_QUEUE}}
+else:
+    # A process's own cache: the development site's cache files under var/ stay out of the tests.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

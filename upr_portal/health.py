@@ -1,6 +1,8 @@
 """Liveness of the parts the portal depends on, for /healthz."""
 
 import logging
+import os
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -23,9 +25,17 @@ def database_ok() -> bool:
 
 
 def broker_status() -> str:
-    """'in-process' without REDIS_URL, else 'ok' or 'down' after a PING to the broker."""
+    """'ok' or 'down' after a PING to Redis; without REDIS_URL, 'filesystem' or 'down'.
+
+    The filesystem broker (settings.py, development on one machine) is up while its queue folder is a
+    folder this process may write to: sending a task is writing a file there.
+    """
     if not settings.REDIS_URL:
-        return "in-process"
+        queue = Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_out"])
+        if queue.is_dir() and os.access(queue, os.W_OK | os.X_OK):
+            return "filesystem"
+        logger.error("Health check: the broker's queue folder %s is missing or not writable", queue)
+        return "down"
     import redis
 
     try:

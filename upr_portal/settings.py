@@ -1,6 +1,6 @@
 """The portal's one settings module: every value comes from the environment.
 
-Defaults give a development site on SQLite with Celery tasks run in-process. Production refuses to
+Defaults give a development site on SQLite with Celery on files under var/. Production refuses to
 start without its secret key and passes ``manage.py check --deploy`` with HTTPS settings on by default.
 README.md and .env.example list every variable.
 """
@@ -36,10 +36,13 @@ CSRF_TRUSTED_ORIGINS = env.strings("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_URL = env.url("SITE_URL", ("http", "https"), default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    "notifications",
     "accounts",
     "reviews",
     "coalitions",
     "submissions",
+    "deadlines",
+    "upr_portal",  # project-level management commands (seed_demo); no models
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -81,6 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -100,18 +104,38 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Redis: broker and result backend for Celery, and the shared cache. Unset: tasks run in-process.
+# Redis: broker and result backend for Celery, and the cache shared by every process. Unset (one
+# machine, development): Celery's queue and results are files under var/celery (kombu's filesystem
+# transport; `make run` starts one worker with embedded beat on them) and the cache is files under
+# var/cache, so the worker's heartbeat reaches /healthz in the web process.
 REDIS_URL = env.url("REDIS_URL", ("redis", "rediss"))
+_celery_dir = VAR_DIR / "celery"
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CELERY_BROKER_URL = REDIS_URL
+    CELERY_RESULT_BACKEND = REDIS_URL
+    # Longer than any countdown the portal schedules, or Redis hands a task out twice.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-
-CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
-# In-process mode behaves as a worker would: a failing task retries (at once) and then records its
-# failure, instead of turning the request that queued it into a server error.
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": VAR_DIR / "cache"}
+    }
+    # Like SQLite's folder: kombu and Celery's file backend write into these folders but never create them.
+    for _folder in ("queue", "control", "results"):
+        (_celery_dir / _folder).mkdir(parents=True, exist_ok=True)
+    # kombu warns at every connection that names no host, though this transport has none to use.
+    CELERY_BROKER_URL = "filesystem://localhost/"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # One folder both ways: whoever sends writes a file there, the worker takes it from there.
+        "data_folder_in": str(_celery_dir / "queue"),
+        "data_folder_out": str(_celery_dir / "queue"),
+        # Exchange tables (the worker's remote control); kombu's default is a folder in the current one.
+        "control_folder": str(_celery_dir / "control"),
+    }
+    CELERY_RESULT_BACKEND = f"file://{_celery_dir / 'results'}"
+CELERY_TASK_ALWAYS_EAGER = False
+# Should tasks ever run eagerly, they behave as a worker would: a failing task retries (at once) and
+# then records its failure, instead of turning the request that queued it into a server error.
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -121,8 +145,6 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TIMEZONE = "Europe/Zurich"
-# Longer than any countdown the portal schedules, or Redis hands a task out twice.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env.integer("CELERY_WORKER_MAX_TASKS_PER_CHILD", 50, minimum=1)
 
 AUTH_USER_MODEL = "accounts.User"
@@ -138,7 +160,13 @@ LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("fr", _("French")), ("es", _("Spanish"))]
+# A language is offered once its catalogue exists: a switcher must not offer what changes nothing.
+_LANGUAGE_NAMES = {"en": _("English"), "fr": _("French"), "es": _("Spanish")}
+LANGUAGES = [
+    (code, name)
+    for code, name in _LANGUAGE_NAMES.items()
+    if code == LANGUAGE_CODE or (BASE_DIR / "locale" / code / "LC_MESSAGES" / "django.po").exists()
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # UPR deadlines are set in Geneva time; the portal shows every time in it.
 TIME_ZONE = "Europe/Zurich"

@@ -1,5 +1,6 @@
-"""The coalition of docs/permissions.md, built once per test: one person per role of the matrix."""
+"""The coalition of docs/permissions.md, built once per module: one person per role of the matrix."""
 
+import copy
 from dataclasses import dataclass
 
 import pytest
@@ -23,6 +24,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.factories.coalitions import add_organisation, new_coalition
+from tests.shared_data import module_rows
 
 # The roles of the matrix's columns that are a role in the coalition, and the role each stands for.
 COALITION_ROLES = {
@@ -135,6 +137,11 @@ def build_world() -> World:
     )
 
 
+# The world's rows, written once for each module and rolled back after it (tests/shared_data.py).
+world_rows = module_rows("world_rows", build_world)
+
+
 @pytest.fixture
-def world(db) -> World:
-    return build_world()
+def world(world_rows, db) -> World:
+    """This test's copy of the world; what the test writes is rolled back after it."""
+    return copy.deepcopy(world_rows)

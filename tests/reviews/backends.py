@@ -1,4 +1,4 @@
-"""An email backend whose server always refuses, to exercise the reminders' retry path without mocks."""
+"""Email backends whose server refuses, to exercise mail failures without mocks."""
 
 import smtplib
 

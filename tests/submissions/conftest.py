@@ -1,7 +1,6 @@
 """The coalition of docs/permissions.md with its submissions, built once per module."""
 
 import copy
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -22,7 +21,7 @@ from tests.factories import (
     write_text,
 )
 from tests.factories.coalitions import add_organisation, new_coalition
-from tests.shared_data import built_once
+from tests.shared_data import module_rows
 
 # The matrix's columns that are a role in the coalition, and the role each stands for.
 COALITION_ROLES = {
@@ -150,10 +149,8 @@ def build_world() -> World:
     )
 
 
-@pytest.fixture(scope="module")
-def world_rows(django_db_setup, django_db_blocker) -> Iterator[World]:
-    """The world's rows, written once for the module and rolled back after it (tests/shared_data.py)."""
-    yield from built_once(django_db_blocker, build_world)
+# The world's rows, written once for each module and rolled back after it (tests/shared_data.py).
+world_rows = module_rows("world_rows", build_world)
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Runs Python in a fresh process with exactly the environment a test names.
 
-Settings are evaluated once per process, so start-up behaviour is only observable this way.
+For what only a new interpreter shows, such as ``manage.py check`` starting up or the tasks a worker
+process loads; settings alone are evaluated in-process (test_settings.py). About a second each.
 """
 
 import os

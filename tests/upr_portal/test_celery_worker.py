@@ -4,6 +4,7 @@ The mode shows in each test's id (``[redis-worker]`` or ``[in-process]``); neith
 """
 
 import json
+import os
 import time
 from datetime import datetime
 
@@ -16,6 +17,7 @@ from django.utils import timezone
 from tests.conftest import celery_mode
 from tests.upr_portal.processes import run_python
 from upr_portal import health
+from upr_portal.celery import app
 from upr_portal.tasks import heartbeat, ping
 
 MODE = celery_mode()
@@ -55,6 +57,14 @@ def test_heartbeat_task_updates_the_shared_cache(mode, celery_worker):
         time.sleep(0.1)
     assert recorded is not None
     assert sent_at <= datetime.fromisoformat(recorded) <= timezone.now()
+
+
+def test_each_test_process_sends_to_and_consumes_from_a_queue_of_its_own():
+    """Under pytest-xdist a worker thread must take only its own process's tasks (tests/settings.py)."""
+    own_queue = f"upr-tests-{os.environ.get('PYTEST_XDIST_WORKER') or 'main'}"
+
+    assert list(app.amqp.queues.consume_from) == [own_queue]
+    assert app.amqp.router.route({}, "upr_portal.ping")["queue"].name == own_queue
 
 
 def test_worker_process_registers_the_portal_tasks():

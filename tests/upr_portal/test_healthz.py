@@ -26,7 +26,7 @@ def no_heartbeat():
 
 
 def expected_broker(redis_url: str | None) -> str:
-    return "ok" if redis_url else "in-process"
+    return "ok" if redis_url else "filesystem"
 
 
 def health_log(caplog) -> list[str]:
@@ -74,6 +74,42 @@ def test_healthz_broker_down_answers_503(client, settings, caplog):
     body = response.json()
     assert (body["status"], body["database"], body["broker"]) == ("down", "ok", "down")
     assert health_log(caplog) == ["Health check: the broker does not answer"]
+
+
+def filesystem_broker(settings, queue) -> None:
+    """The broker of a site without REDIS_URL (settings.py), with its queue in ``queue``."""
+    settings.REDIS_URL = None
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(queue),
+        "data_folder_out": str(queue),
+        "control_folder": str(queue.parent / "control"),
+    }
+
+
+def test_healthz_filesystem_broker_answers_ok(client, settings, tmp_path):
+    queue = tmp_path / "queue"
+    queue.mkdir()
+    filesystem_broker(settings, queue)
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["status"], body["database"], body["broker"]) == ("ok", "ok", "filesystem")
+
+
+def test_healthz_filesystem_broker_without_its_folder_answers_503(client, settings, tmp_path, caplog):
+    filesystem_broker(settings, tmp_path / "missing" / "queue")
+
+    with caplog.at_level(logging.ERROR, logger="upr_portal.health"):
+        response = client.get("/healthz")
+
+    assert response.status_code == 503
+    body = response.json()
+    assert (body["status"], body["database"], body["broker"]) == ("down", "ok", "down")
+    assert health_log(caplog) == [
+        f"Health check: the broker's queue folder {tmp_path / 'missing' / 'queue'} is missing or not writable"
+    ]
 
 
 @contextmanager

@@ -1,10 +1,10 @@
-"""The settings module read from a controlled environment, each case in a fresh Python process.
+"""The settings module read from a controlled environment.
 
-Settings are evaluated once per process, so every case starts ``python`` with exactly the variables
-it names (plus PATH and HOME) and the real ``upr_portal.settings``, not the test overlay.
+Each case evaluates upr_portal/settings.py afresh in this process with exactly the variables it names
+(plus PATH and HOME): the real settings, not the test overlay (tests/upr_portal/settings_reader.py).
+Only what needs a fresh interpreter, ``manage.py check`` starting up, runs in a subprocess.
 """
 
-import json
 import re
 import secrets
 
@@ -12,44 +12,38 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from tests.upr_portal.processes import BASE_DIR, run_python
+from tests.upr_portal.settings_reader import settings_with
 from upr_portal.env import EnvReader
-
-PRINT_SETTINGS = """
-import json, django
-django.setup()
-from django.conf import settings
-print(json.dumps({
-    "DEBUG": settings.DEBUG,
-    "CELERY_TASK_ALWAYS_EAGER": settings.CELERY_TASK_ALWAYS_EAGER,
-    "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-    "CELERY_RESULT_BACKEND": settings.CELERY_RESULT_BACKEND,
-    "CACHE_BACKEND": settings.CACHES["default"]["BACKEND"],
-    "DB_ENGINE": settings.DATABASES["default"]["ENGINE"],
-    "DB_NAME": str(settings.DATABASES["default"]["NAME"]),
-}))
-"""
-
-
-def settings_with(**variables: str) -> dict:
-    result = run_python(["-c", PRINT_SETTINGS], **variables)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def start_up_error(**variables: str) -> str:
     """The last line of the traceback when settings refuse to load."""
-    result = run_python(["-c", PRINT_SETTINGS], **variables)
-    assert result.returncode == 1, result.stdout
-    return result.stderr.strip().splitlines()[-1]
+    with pytest.raises(ImproperlyConfigured) as excinfo:
+        settings_with(**variables)
+    return f"{excinfo.type.__module__}.{excinfo.type.__qualname__}: {excinfo.value}"
 
 
-def test_settings_without_redis_run_tasks_in_process():
+def test_settings_without_redis_queue_tasks_in_folders_under_var():
     values = settings_with(DJANGO_DEBUG="1")
+    folder = BASE_DIR / "var" / "celery"
 
-    assert values["CELERY_TASK_ALWAYS_EAGER"] is True
-    assert values["CELERY_BROKER_URL"] == "memory://"
-    assert values["CELERY_RESULT_BACKEND"] == "cache+memory://"
-    assert values["CACHE_BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert values["CELERY_TASK_ALWAYS_EAGER"] is False
+    assert values["CELERY_BROKER_URL"] == "filesystem://localhost/"
+    assert values["CELERY_BROKER_TRANSPORT_OPTIONS"] == {
+        "data_folder_in": str(folder / "queue"),
+        "data_folder_out": str(folder / "queue"),
+        "control_folder": str(folder / "control"),
+    }
+    assert values["CELERY_RESULT_BACKEND"] == f"file://{folder / 'results'}"
+    # kombu and Celery's file backend need the folders before the first task.
+    assert [(folder / name).is_dir() for name in ("queue", "control", "results")] == [True, True, True]
+    # Shared through files, so the heartbeat a worker records reaches /healthz in the web process.
+    assert values["CACHES"] == {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": BASE_DIR / "var" / "cache",
+        }
+    }
 
 
 def test_settings_with_redis_send_tasks_to_the_broker():
@@ -58,14 +52,15 @@ def test_settings_with_redis_send_tasks_to_the_broker():
     assert values["CELERY_TASK_ALWAYS_EAGER"] is False
     assert values["CELERY_BROKER_URL"] == "redis://redis.internal:6379/3"
     assert values["CELERY_RESULT_BACKEND"] == "redis://redis.internal:6379/3"
-    assert values["CACHE_BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["CELERY_BROKER_TRANSPORT_OPTIONS"] == {"visibility_timeout": 6 * 3600}
+    assert values["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 
 
 def test_settings_database_defaults_to_sqlite_under_var():
-    values = settings_with(DJANGO_DEBUG="1")
+    database = settings_with(DJANGO_DEBUG="1")["DATABASES"]["default"]
 
-    assert values["DB_ENGINE"] == "django.db.backends.sqlite3"
-    assert values["DB_NAME"] == str(BASE_DIR / "var" / "db.sqlite3")
+    assert database["ENGINE"] == "django.db.backends.sqlite3"
+    assert database["NAME"] == str(BASE_DIR / "var" / "db.sqlite3")
 
 
 def test_settings_create_the_folder_of_a_new_sqlite_database(tmp_path):
@@ -80,9 +75,10 @@ def test_settings_create_the_folder_of_a_new_sqlite_database(tmp_path):
 
 def test_settings_database_url_selects_postgresql():
     values = settings_with(DJANGO_DEBUG="1", DATABASE_URL="postgres://upr:pw@db.internal:5432/upr")
+    database = values["DATABASES"]["default"]
 
-    assert values["DB_ENGINE"] == "django.db.backends.postgresql"
-    assert values["DB_NAME"] == "upr"
+    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert database["NAME"] == "upr"
 
 
 def test_settings_debug_is_off_by_default():
@@ -210,12 +206,18 @@ def test_env_reader_url_checks_the_scheme():
 
 
 def test_mail_goes_to_the_local_relay_with_debug_off_and_no_email_host():
-    result = run_python(
-        ["-c", "import django; django.setup(); from django.conf import settings; print(settings.MAILERS)"],
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-    )
+    values = settings_with(DJANGO_SECRET_KEY=secrets.token_urlsafe(50))
 
-    assert result.returncode == 0, result.stderr
-    assert "'BACKEND': 'django.core.mail.backends.smtp.EmailBackend'" in result.stdout
-    assert "'host': 'localhost', 'port': 25" in result.stdout
-    assert "'use_tls': False" in result.stdout
+    assert values["MAILERS"] == {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": "localhost",
+                "port": 25,
+                "username": "",
+                "password": "",
+                "use_tls": False,
+                "timeout": 20,
+            },
+        }
+    }
