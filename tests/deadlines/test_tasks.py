@@ -3,6 +3,7 @@ run twice, and killed in the middle of a scan. Each reminder is claimed and queu
 
 import datetime
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -21,6 +22,7 @@ from deadlines.models import ReminderClaim
 from deadlines.services import reminders_scan
 from deadlines.tasks import send_reminders
 from notifications.models import OutboxMessage
+from notifications.services import outbox_send_pending
 from tests.conftest import celery_mode
 from tests.deadlines.conftest import coalition_on, review_due
 from tests.upr_portal.processes import BASE_DIR
@@ -106,16 +108,22 @@ def _database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def _start_worker(queue: str, log) -> subprocess.Popen:
+SCAN_LINE = re.compile(r"Reminders queued: (\d+), already claimed: (\d+)")
+
+
+def _start_worker(queue: str, log, *, name: str | None = None, loglevel: str = "WARNING") -> subprocess.Popen:
     environ = {
         "PATH": os.environ["PATH"],
         "HOME": os.environ.get("HOME", str(BASE_DIR)),
         "DJANGO_SETTINGS_MODULE": "tests.settings",
         "DATABASE_URL": _database_url(),
         "REDIS_URL": settings.REDIS_URL,
+        # tests/settings.py names the default queue after it: what the worker queues stays on ``queue``.
+        "PYTEST_XDIST_WORKER": queue.removeprefix("upr-tests-"),
     }
     command = [sys.executable, "-m", "celery", "-A", "upr_portal", "worker", "--pool=solo", "-Q", queue]
-    command += ["-n", f"{queue}@%h", "--without-heartbeat", "--without-gossip", "--without-mingle"]
+    command += ["-n", f"{name or queue}@%h", "--without-heartbeat", "--without-gossip", "--without-mingle"]
+    command += ["--loglevel", loglevel]
     # S603: this interpreter running Celery with arguments written here. A session of its own, so the
     # kill reaches the whole process group and nothing else.
     return subprocess.Popen(  # noqa: S603
@@ -197,3 +205,71 @@ def test_killed_worker_scan_is_completed_by_the_next_scan_once(mode):
     assert sorted(ReminderClaim.objects.values_list("message_id", flat=True)) == sorted(
         OutboxMessage.objects.values_list("pk", flat=True)
     )
+
+
+def _two_real_workers_scan_at_once() -> None:
+    """Two `celery worker` processes on one queue, each handed a scan at the same moment."""
+    queue = f"upr-tests-two-{uuid.uuid4().hex[:8]}"
+    with tempfile.TemporaryFile() as log:
+        workers = [_start_worker(queue, log, name=f"{queue}-{number}", loglevel="INFO") for number in (1, 2)]
+        try:
+            eager = app.conf.task_always_eager
+            app.conf.task_always_eager = False
+            try:
+                for _worker in workers:
+                    app.send_task("deadlines.send_reminders", queue=queue)
+            finally:
+                app.conf.task_always_eager = eager
+            # The task stores no result: each scan's report line in the workers' log says it finished.
+            give_up = time.monotonic() + 120
+            while len(reports := SCAN_LINE.findall(_read(log))) < 2:
+                if time.monotonic() > give_up or any(worker.poll() is not None for worker in workers):
+                    pytest.fail(f"The workers did not finish:\n{_read(log)[-3000:]}")
+                time.sleep(0.1)
+            while OutboxMessage.objects.exclude(status=OutboxMessage.Status.SENT).exists():
+                if time.monotonic() > give_up:
+                    pytest.fail(f"The workers did not send every message:\n{_read(log)[-3000:]}")
+                time.sleep(0.1)
+        finally:
+            for worker in workers:
+                os.killpg(worker.pid, signal.SIGTERM)
+            for worker in workers:
+                worker.wait(timeout=30)
+    queued = [int(number) for number, _claimed in reports]
+    # Both scans ran, and between them queued each reminder once.
+    assert (len(queued), sum(queued)) == (2, MEMBERS)
+
+
+def _read(log) -> str:
+    log.seek(0)
+    return log.read().decode(errors="replace")
+
+
+def _two_scans_at_once_in_process() -> None:
+    """Without Redis: the same two scans, one after the other on this connection (SQLite serialises)."""
+    assert reminders_scan().queued == MEMBERS
+    assert reminders_scan().queued == 0
+
+
+@pytest.mark.worker
+@pytest.mark.parametrize("mode", [MODE])
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_scanning_at_once_send_one_email_per_person(mode):
+    emails = [f"member{number}@example.org" for number in range(MEMBERS)]
+    review = review_due(deadline_in(3))
+    coalition_on(review, *emails)
+
+    if mode == "redis-worker" and connection.vendor == "postgresql":
+        _two_real_workers_scan_at_once()
+    else:
+        _two_scans_at_once_in_process()
+        # The in-process variant sends as the workers' eager tasks do: each message once, however often asked.
+        outbox_send_pending()
+        outbox_send_pending(message_ids=list(OutboxMessage.objects.values_list("pk", flat=True)))
+
+    claims, messages = per_person()
+    assert sorted(email for _key, email, _kind, _occurrence in claims) == sorted(emails)
+    assert set(claims.values()) == {1}
+    assert set(messages.values()) == {1}
+    # Each message sent, in one attempt: one email per (deadline, person, occurrence).
+    assert set(OutboxMessage.objects.values_list("status", "attempts")) == {("sent", 1)}
