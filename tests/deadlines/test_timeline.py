@@ -69,7 +69,8 @@ def test_timeline_lists_the_reviews_milestones_for_members(client, people, who):
     response = client.get(timeline_url(people["coalition"]))
 
     deadline = review.stakeholder_deadline.astimezone(GENEVA)
-    review_label = escape(str(review))
+    # The review's status is said beside it, wherever it appears.
+    review_label = f"{escape(str(review))} Review status: {review.get_status_display()}"
     assert [text for _classes, text in items_of(response)] == [
         f"Past: {deadline:%-d %B %Y}, 23:59 (Geneva time) – Stakeholder submission deadline · {review_label}",
         f"Past: {review.pre_session:%-d %B %Y} – Pre-session · {review_label}",
