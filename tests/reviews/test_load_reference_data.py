@@ -152,10 +152,11 @@ def test_load_reference_data_creates_limits_per_cycle_and_kind(reference_data):
 
     assert DocumentLimit.objects.count() == 16
     assert limits == [
-        ("individual", 2815, 5, True),
-        ("joint", 5630, 10, True),
-        ("national", 10700, 20, False),
-        ("nhri", 2815, 5, True),
+        # The word limits replaced the page limits of cycles 1-2: no page limit since.
+        ("individual", 2815, None, True),
+        ("joint", 5630, None, True),
+        ("national", 10700, None, False),
+        ("nhri", 2815, None, True),
     ]
     assert nhri.note.startswith("UNSURE")
 
