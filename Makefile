@@ -13,7 +13,7 @@ PYTEST_WORKERS ?= 2
 # The newest Python >= 3.12 on PATH or under pyenv; empty when there is none.
 PYTHON_FOUND := $(shell scripts/find-python 2>/dev/null)
 
-.PHONY: help run test lint format worker beat bench clean venv browser vendor
+.PHONY: help run test lint format worker beat bench bench-docs clean venv browser vendor
 
 help:
 	@echo "make run     set everything up and serve the portal on http://$(HOST_PORT), with a Celery worker and beat"
@@ -21,6 +21,7 @@ help:
 	@echo "make worker  one more Celery worker (make run starts one)"
 	@echo "make beat    the Celery beat scheduler on its own (make run runs one already)"
 	@echo "make bench   latency of the home page and /healthz, and load_reference_data time"
+	@echo "make bench-docs  the documents job on the demo submission against plain WeasyPrint (time, memory)"
 
 $(PY):
 	@if [ -z "$(PYTHON_FOUND)" ]; then \
@@ -75,6 +76,11 @@ beat: venv
 # Throwaway test database of DATABASE_URL (SQLite by default); BENCH_ARGS="--requests 500".
 bench: venv
 	$(PY) -m scripts.bench $(BENCH_ARGS)
+
+# The documents job (PDF and DOCX of the demo submission) in warm worker processes, beside plain
+# WeasyPrint on the same HTML and LibreOffice when soffice is on PATH; BENCH_DOCS_ARGS="--runs 10".
+bench-docs: venv
+	$(PY) -m scripts.bench_docs $(BENCH_DOCS_ARGS)
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache .ruff_cache
