@@ -27,6 +27,7 @@ REFUSALS = {
     "submissions.manage_sections": _(
         "Only the coalition's coordinators can arrange sections, and only while the submission is being drafted."
     ),
+    "submissions.generate_documents": _("Only the coalition's coordinators can generate the submission's documents."),
     "submissions.edit_section": _(
         "You can read this section but not edit it: it is not assigned to you, or the submission is "
         "final and read-only until a coordinator reopens it."

@@ -163,6 +163,10 @@ rules.add_rule("submissions.change_submission", is_coordinator & submission_is_o
 rules.add_rule("submissions.change_status", is_coordinator)
 rules.add_rule("submissions.manage_sections", is_coordinator & submission_is_open)
 rules.add_rule("submissions.view_section", is_member)
+# Generated documents (PDF and DOCX): a final submission's documents are generated too, so no
+# submission_is_open here. The object is a submission, or a GeneratedDocument for a download.
+rules.add_rule("submissions.generate_documents", is_coordinator)
+rules.add_rule("submissions.view_documents", is_member)
 rules.add_rule(
     "submissions.edit_section",
     (is_coordinator | leads_section_cluster | is_assigned_to_section) & submission_is_open,

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from submissions.models import Section, SectionVersion, Submission
+from submissions.models import GeneratedDocument, Section, SectionVersion, Submission
 
 
 class SectionInline(admin.TabularInline):
@@ -42,3 +42,20 @@ class SectionAdmin(admin.ModelAdmin):
     readonly_fields = ["body", "version", "body_words", "note_words", "last_edited_by", "last_edited_at"]
     autocomplete_fields = ["cluster", "assigned_organisations", "assigned_people"]
     inlines = [SectionVersionInline]
+
+
+@admin.register(GeneratedDocument)
+class GeneratedDocumentAdmin(admin.ModelAdmin):
+    """Read-only: documents are made by the job ("Generate documents" on the submission page)."""
+
+    list_display = ["submission", "status", "requested_by", "created_at", "finished_at"]
+    list_filter = ["status"]
+    list_select_related = ["submission", "requested_by"]
+    search_fields = ["submission__title"]
+    readonly_fields = [f.name for f in GeneratedDocument._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -101,3 +101,50 @@ class SectionEditForm(forms.Form):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=Submission.Status.choices)
+
+
+class SignatoriesForm(forms.Form):
+    """The organisations that submit the document, numbered in their order, and the contact person.
+
+    One number box per current member organisation: a plain form that needs no JavaScript to reorder.
+    ``cleaned_data["organisations"]`` is the chosen organisations in order (ties by name).
+    """
+
+    contact_name = forms.CharField(label=_("Contact person"), max_length=200, required=False)
+    contact_email = forms.EmailField(label=_("Contact person's email"), required=False)
+
+    def __init__(self, *args, submission: Submission, chosen, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = list(current_member_organisations(coalition=submission.coalition).select_related("country"))
+        positions = {organisation.pk: position for position, organisation in enumerate(chosen, start=1)}
+        self.initial.setdefault("contact_name", submission.contact_name)
+        self.initial.setdefault("contact_email", submission.contact_email)
+        for organisation in self.members:
+            self.fields[self.field_name(organisation)] = forms.IntegerField(
+                label=_("%(name)s (%(city)s, %(country)s)")
+                % {"name": organisation.name, "city": organisation.city, "country": organisation.country.name},
+                required=False,
+                min_value=1,
+                max_value=999,
+                initial=positions.get(organisation.pk),
+                widget=forms.NumberInput(attrs={"class": "signatory-position"}),
+            )
+        # The contact fields after the organisations.
+        self.order_fields([self.field_name(o) for o in self.members] + ["contact_name", "contact_email"])
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save the organisations and contact")))
+
+    @staticmethod
+    def field_name(organisation) -> str:
+        return f"position_{organisation.pk}"
+
+    def clean(self):
+        data = super().clean()
+        numbered = [
+            (data[self.field_name(o)], o.name, o) for o in self.members if data.get(self.field_name(o)) is not None
+        ]
+        if not numbered:
+            raise forms.ValidationError(_("Number at least one organisation: the document needs someone to submit it."))
+        numbered.sort(key=lambda item: item[:2])
+        data["organisations"] = [organisation for _position, _name, organisation in numbered]
+        return data

@@ -1,5 +1,7 @@
 """Joint and individual stakeholder submissions, their sections and every saved state of a section."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -39,6 +41,9 @@ class Submission(TimeStampedModel):
     )
     executive_summary = models.TextField(_("executive summary"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # The contact person named at the top of the generated document (OHCHR asks for one).
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact person's email"), blank=True)
 
     class Meta:
         verbose_name = _("submission")
@@ -141,3 +146,108 @@ class SectionVersion(models.Model):
 
     def __str__(self):
         return f"{self.section} v{self.version}"
+
+
+class SubmissionSignatory(models.Model):
+    """One organisation named as submitting the document, in the order the document lists them.
+
+    A submission without rows lists the coalition's current member organisations by name
+    (``selectors.submission_signatories``); coordinators choose and order them otherwise.
+    """
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="signatories")
+    organisation = models.ForeignKey(
+        "coalitions.Organisation", on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    position = models.PositiveIntegerField(_("position"))
+
+    class Meta:
+        verbose_name = _("signatory organisation")
+        verbose_name_plural = _("signatory organisations")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "organisation"], name="submissions_signatory_unique"),
+            models.UniqueConstraint(fields=["submission", "position"], name="submissions_signatory_position_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.organisation_id}"
+
+
+def generated_document_path(instance: "GeneratedDocument", filename: str) -> str:
+    # A random folder per file: with debug on, MEDIA_URL is served without a permission check, and
+    # the documents are only ever handed out by the permission-checked download view.
+    return f"submission-documents/{instance.submission_id}/{secrets.token_urlsafe(16)}/{filename}"
+
+
+class GeneratedDocument(models.Model):
+    """One run of "Generate documents": the PDF and DOCX of a submission, its figures and its sources.
+
+    The job moves the row through queued → counting → rendering_pdf → rendering_docx → done, or to
+    failed with the reason in plain words. ``report`` holds the figures (words, pages, limits, what is
+    over and where); ``section_versions`` maps each section's id to the version the text came from.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        COUNTING = "counting", _("Counting words")
+        RENDERING_PDF = "rendering_pdf", _("Rendering the PDF")
+        RENDERING_DOCX = "rendering_docx", _("Rendering the DOCX")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    RUNNING = (Status.QUEUED, Status.COUNTING, Status.RENDERING_PDF, Status.RENDERING_DOCX)
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="documents")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(_("reason of the failure"), blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    report = models.JSONField(_("figures"), default=dict, blank=True)
+    section_versions = models.JSONField(_("section versions"), default=dict, blank=True)
+    pdf = models.FileField(_("PDF"), upload_to=generated_document_path, max_length=300, blank=True)
+    docx = models.FileField(_("DOCX"), upload_to=generated_document_path, max_length=300, blank=True)
+    pdf_sha256 = models.CharField(_("PDF checksum (SHA-256)"), max_length=64, blank=True)
+    docx_sha256 = models.CharField(_("DOCX checksum (SHA-256)"), max_length=64, blank=True)
+    task_id = models.CharField(_("task id"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("generated document")
+        verbose_name_plural = _("generated documents")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["submission", "-created_at"], name="submissions_document_latest")]
+        constraints = [
+            # Pressing "Generate documents" twice, even at the same instant, never starts a second job.
+            models.UniqueConstraint(
+                fields=["submission"],
+                condition=Q(status__in=["queued", "counting", "rendering_pdf", "rendering_docx"]),
+                name="submissions_document_one_running",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="done") | (Q(finished_at__isnull=False) & ~Q(pdf="") & ~Q(docx="")),
+                name="submissions_document_done_has_files",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="failed") | (Q(finished_at__isnull=False) & ~Q(error="")),
+                name="submissions_document_failed_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.submission_id} #{self.pk} ({self.status})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING
+
+    @property
+    def is_over(self) -> bool:
+        return bool(self.report.get("is_over"))

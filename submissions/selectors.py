@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from accounts.models import User
-from coalitions.models import Coalition, Organisation
-from submissions.models import Section, SectionVersion, Submission
+from coalitions.models import Coalition, CoalitionOrganisation, Organisation
+from submissions.models import GeneratedDocument, Section, SectionVersion, Submission, SubmissionSignatory
 from submissions.services.submissions import submission_limit
 from upr_portal.wordcount import WordCount, count_words, words_counted
 
@@ -90,3 +90,39 @@ def submission_totals(*, submission: Submission, sections) -> Totals:
 
 def versions_of(*, section: Section) -> QuerySet[SectionVersion]:
     return section.versions.select_related("author").order_by("-version")
+
+
+def submission_signatories(submission: Submission) -> list[Organisation]:
+    """The organisations the document names as submitting it, in order (with their country).
+
+    The coordinators' chosen list when there is one; otherwise the coalition's current member
+    organisations by name. An organisation that has left the coalition since it was chosen no
+    longer signs: it drops out of the list rather than being named for a text it left behind.
+    """
+    current = CoalitionOrganisation.objects.current().filter(coalition_id=submission.coalition_id)
+    chosen = list(
+        SubmissionSignatory.objects.filter(submission=submission)
+        .annotate(is_member=Exists(current.filter(organisation=OuterRef("organisation"))))
+        .select_related("organisation__country")
+        .order_by("position", "pk")
+    )
+    if chosen:
+        return [signatory.organisation for signatory in chosen if signatory.is_member]
+    return list(
+        Organisation.objects.filter(coalition_memberships__in=current).select_related("country").order_by("name")
+    )
+
+
+def submission_signatories_chosen(submission: Submission) -> bool:
+    """Whether coordinators chose the signatories (False: the default, every member organisation)."""
+    return SubmissionSignatory.objects.filter(submission=submission).exists()
+
+
+def documents_of(*, submission: Submission) -> QuerySet[GeneratedDocument]:
+    """The submission's generated documents, newest first, with who asked for each."""
+    return submission.documents.select_related("requested_by").order_by("-created_at", "-pk")
+
+
+def document_running(*, submission: Submission) -> GeneratedDocument | None:
+    """The submission's job that is queued or running, if any (there is at most one)."""
+    return submission.documents.filter(status__in=GeneratedDocument.RUNNING).order_by("-created_at").first()

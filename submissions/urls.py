@@ -1,6 +1,6 @@
 from django.urls import path
 
-from submissions.views import history, sections, submissions
+from submissions.views import documents, history, sections, submissions
 
 app_name = "submissions"
 
@@ -10,6 +10,22 @@ urlpatterns = [
     path("submissions/<int:pk>/", submissions.submission_detail, name="detail"),
     path("submissions/<int:pk>/edit/", submissions.submission_edit, name="edit"),
     path("submissions/<int:pk>/status/", submissions.submission_status, name="status"),
+    path("submissions/<int:pk>/signatories/", documents.signatories_edit, name="signatories"),
+    path("submissions/<int:pk>/signatories/reset/", documents.signatories_reset, name="signatories_reset"),
+    path("submissions/<int:pk>/documents/generate/", documents.documents_generate, name="documents_generate"),
+    path("submissions/<int:pk>/documents/status/", documents.documents_status, name="documents_status"),
+    path(
+        "submissions/<int:pk>/documents/<int:document_pk>/pdf/",
+        documents.document_download,
+        {"extension": "pdf"},
+        name="document_pdf",
+    ),
+    path(
+        "submissions/<int:pk>/documents/<int:document_pk>/docx/",
+        documents.document_download,
+        {"extension": "docx"},
+        name="document_docx",
+    ),
     path("submissions/<int:pk>/sections/new/", sections.section_add, name="section_add"),
     path("submissions/<int:pk>/sections/<int:section_pk>/", sections.section_read, name="section"),
     path("submissions/<int:pk>/sections/<int:section_pk>/edit/", sections.section_edit, name="section_edit"),

@@ -25,4 +25,6 @@ app.conf.beat_schedule = {
     # Every hour: the reminders and weekly digests due now. Hourly rather than daily so that a beat or
     # worker that was down catches up within the hour; each reminder is claimed once, however often.
     "deadline-reminders": {"task": "deadlines.send_reminders", "schedule": crontab(minute=15)},
+    # Document jobs killed by the hard time limit, or whose message was lost, are reported as failed.
+    "documents-sweep": {"task": "submissions.documents_sweep", "schedule": 300.0},
 }

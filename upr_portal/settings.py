@@ -146,6 +146,9 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TIMEZONE = "Europe/Zurich"
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env.integer("CELERY_WORKER_MAX_TASKS_PER_CHILD", 50, minimum=1)
+# Kilobytes of resident memory after which a worker process is replaced, once its task is done:
+# rendering a PDF grows a process by tens of megabytes (the job's own time limits are on its task).
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.integer("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 400_000, minimum=50_000)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -263,5 +266,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    # WeasyPrint logs every layout step at INFO; its warnings (a missing font, a refused URL) still show.
+    "loggers": {"django.db.backends": {"level": "INFO"}, "weasyprint": {"level": "WARNING"}},
 }

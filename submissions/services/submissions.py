@@ -12,7 +12,7 @@ from accounts.models import User
 from coalitions.models import Cluster, Coalition, Organisation
 from reviews.models import DocumentLimit, Review
 from submissions.errors import SubmissionError, refuse_if_locked
-from submissions.models import Section, Submission
+from submissions.models import GeneratedDocument, Section, Submission
 
 
 def submission_limit(submission: Submission) -> DocumentLimit | None:
@@ -89,12 +89,36 @@ def submission_update(*, submission: Submission, actor: User, **fields) -> Submi
 
 @transaction.atomic
 def submission_set_status(*, submission: Submission, actor: User, status: str) -> Submission:
-    """Marks a submission final or submitted (read-only), or reopens it for drafting. Atomic."""
+    """Marks a submission final or submitted (read-only), or reopens it for drafting. Atomic.
+
+    "Final" is refused while the latest generated documents are over a limit: OHCHR would reject them.
+    """
     if status not in Submission.Status.values:
         raise SubmissionError(_("Choose one of the statuses offered."))
+    if status == Submission.Status.FINAL:
+        _refuse_final_over_limit(submission)
     submission.status = status
     submission.save(update_fields=["status", "updated_at"])
     return submission
+
+
+def _refuse_final_over_limit(submission: Submission) -> None:
+    # Imported here: submissions.selectors, which the documents service reads, imports this module.
+    from submissions.services.documents import over_reasons
+
+    latest = (
+        GeneratedDocument.objects.filter(submission=submission, status=GeneratedDocument.Status.DONE)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if latest is not None and latest.is_over:
+        raise SubmissionError(
+            _(
+                "The submission cannot be marked final: its latest documents are over a limit. %(reasons)s "
+                "Shorten the text, generate the documents again, then mark it final."
+            )
+            % {"reasons": " ".join(over_reasons(latest.report))}
+        )
 
 
 @transaction.atomic

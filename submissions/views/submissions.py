@@ -13,6 +13,7 @@ from submissions.forms import StatusForm, SubmissionCreateForm, SubmissionEditFo
 from submissions.models import Submission
 from submissions.services import submissions as services
 from submissions.views.common import submission_for
+from submissions.views.documents import documents_context
 
 
 @login_required
@@ -86,6 +87,7 @@ def submission_detail(request, pk: int):
             "can_change": can(request.user, "submissions.change_submission", submission),
             "can_manage": can(request.user, "submissions.manage_sections", submission),
             "can_change_status": can(request.user, "submissions.change_status", submission),
+            **documents_context(request, submission, sections),
         },
     )
 
@@ -125,7 +127,11 @@ def submission_status(request, pk: int):
         return redirect("submissions:detail", pk=pk)
     status = form.cleaned_data["status"]
     if request.method == "POST":
-        services.submission_set_status(submission=submission, actor=request.user, status=status)
+        try:
+            services.submission_set_status(submission=submission, actor=request.user, status=status)
+        except SubmissionError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("submissions:detail", pk=pk)
         messages.success(
             request,
             _("The submission is now: %(status)s.") % {"status": Submission.Status(status).label},

@@ -17,9 +17,10 @@ from django.utils.html import escape
 from pytest_django.asserts import assertContains, assertRedirects
 
 from coalitions.access import REFUSALS
-from submissions.models import Section, SectionVersion, Submission
+from submissions.models import GeneratedDocument, Section, SectionVersion, Submission, SubmissionSignatory
 from submissions.sanitize import clean_html
 from tests.factories import UserFactory
+from tests.factories.generated_documents import STAND_IN_PDF, finished_document
 from tests.permissions_matrix import read_matrix
 from tests.submissions.conftest import LIMIT_WORDS, TEXT_A, TEXT_B_V1, TEXT_FINAL, World
 from upr_portal.wordcount import count_html
@@ -223,6 +224,40 @@ def _edit_data(which: str) -> Callable[[World], dict]:
     }
 
 
+def _generated_document(world: World) -> GeneratedDocument:
+    return GeneratedDocument.objects.filter(submission=world.submission, status=GeneratedDocument.Status.DONE).get()
+
+
+def _signatories_state(world: World) -> tuple:
+    return (
+        list(SubmissionSignatory.objects.filter(submission=world.submission).values_list("organisation", "position")),
+        Submission.objects.values_list("contact_name", "contact_email").get(pk=world.submission.pk),
+    )
+
+
+def _check_signatories(world: World, role: str, response) -> None:
+    assert _signatories_state(world) == (
+        [(world.org_b.pk, 1), (world.secretariat.pk, 2)],
+        ("Amina Diallo", "amina@example.org"),
+    )
+
+
+def _queued_documents(world: World) -> list:
+    return list(
+        GeneratedDocument.objects.filter(
+            submission=world.submission, status=GeneratedDocument.Status.QUEUED
+        ).values_list("requested_by", flat=True)
+    )
+
+
+def _check_queued(world: World, role: str, response) -> None:
+    assert _queued_documents(world) == [world.people[role].pk]
+
+
+def _detail_documents(world: World) -> str:
+    return reverse("submissions:detail", args=[world.submission.pk]) + "#documents"
+
+
 SPECS: dict[str, Spec] = {
     "list the coalition's submissions": Spec(
         "GET",
@@ -382,6 +417,38 @@ SPECS: dict[str, Spec] = {
         redirects_to=section_url("history", "section_b"),
         check=_check_restored,
     ),
+    "change the signatories and contact person": Spec(
+        "POST",
+        submission_url("signatories"),
+        rule="submissions.change_submission",
+        data=lambda world: {
+            f"position_{world.org_b.pk}": "1",
+            f"position_{world.secretariat.pk}": "2",
+            "contact_name": "Amina Diallo",
+            "contact_email": "amina@example.org",
+        },
+        snapshot=_signatories_state,
+        redirects_to=_detail_documents,
+        check=_check_signatories,
+    ),
+    "generate the documents": Spec(
+        "POST",
+        submission_url("documents_generate"),
+        rule="submissions.generate_documents",
+        snapshot=_queued_documents,
+        redirects_to=_detail_documents,
+        check=_check_queued,
+    ),
+    "see the documents' status": Spec(
+        "GET",
+        submission_url("documents_status"),
+        shows=lambda world, role: ['"status": "done"', '"running": false', "Download the PDF"],
+    ),
+    "download a generated document": Spec(
+        "GET",
+        lambda world: reverse("submissions:document_pdf", args=[world.submission.pk, _generated_document(world).pk]),
+        shows=lambda world, role: [STAND_IN_PDF.decode()],
+    ),
 }
 
 # The page a person opens before sending an action's form: it answers as the action does.
@@ -423,6 +490,10 @@ FORM_PAGES: dict[str, tuple[Callable[[World], str], Callable[[World], list[str]]
         SPECS["restore an earlier version"].url,
         lambda world: ["Restore version 1?", "<ins>", "Restore this version"],
     ),
+    "change the signatories and contact person": (
+        SPECS["change the signatories and contact person"].url,
+        lambda world: ["Organisations and contact person", f'name="position_{world.org_b.pk}"'],
+    ),
 }
 PAGE_CELLS = [cell for cell in CELLS if cell[0] in FORM_PAGES]
 PAGE_CELL_IDS = [f"{action} (page)-{role}" for action, role, _outcome in PAGE_CELLS]
@@ -457,6 +528,17 @@ def send(client, spec: Spec, world: World, url: str):
     if spec.method == "JSON":
         return client.post(url, json.dumps(spec.data(world)), content_type="application/json")
     return client.post(url, spec.data(world))
+
+
+@pytest.fixture(autouse=True)
+def generated_document(request, settings, tmp_path):
+    """A finished document of the world's submission (stand-in files in a temporary MEDIA_ROOT), for
+    the cells about documents; the job itself is tested in test_documents.py."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    if "world" not in request.fixturenames:
+        return None
+    world = request.getfixturevalue("world")
+    return finished_document(world.submission, requested_by=world.coordinator)
 
 
 # The matrix itself.
@@ -569,7 +651,7 @@ def test_api_save_of_another_coalitions_section_answers_404_and_stores_nothing(w
 PER_RESPONSE = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"|<input name="next" type="hidden" value="[^"]+">')
 
 
-@pytest.mark.parametrize("name", ["detail", "edit", "status", "section_add"])
+@pytest.mark.parametrize("name", ["detail", "edit", "status", "section_add", "signatories", "documents_status"])
 def test_outsider_gets_the_same_404_for_existing_and_missing_submission(name, world, client):
     client.force_login(world.people["outsider"])
 

@@ -116,6 +116,16 @@ def test_settings_bad_value_stops_start_up_naming_the_variable(variables, messag
     assert start_up_error(**variables) == f"django.core.exceptions.ImproperlyConfigured: {message}"
 
 
+def test_settings_worker_memory_ceiling_defaults_and_reads_the_environment():
+    assert settings_with(DJANGO_DEBUG="1")["CELERY_WORKER_MAX_MEMORY_PER_CHILD"] == 400_000
+    values = settings_with(DJANGO_DEBUG="1", CELERY_WORKER_MAX_MEMORY_PER_CHILD="250000")
+    assert values["CELERY_WORKER_MAX_MEMORY_PER_CHILD"] == 250_000
+    assert start_up_error(DJANGO_DEBUG="1", CELERY_WORKER_MAX_MEMORY_PER_CHILD="1000") == (
+        "django.core.exceptions.ImproperlyConfigured: The environment variable "
+        "CELERY_WORKER_MAX_MEMORY_PER_CHILD must be at least 50000; got 1000."
+    )
+
+
 def test_settings_without_secret_key_and_debug_off_refuse_to_start():
     last_line = start_up_error()
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from coalitions.demo import DEMO_PASSWORD, demo_seed
 from deadlines.demo import demo_reminders_seed
 from reviews.models import State
-from submissions.demo import demo_submission_seed
+from submissions.demo import demo_document_seed, demo_submission_seed
 
 
 class Command(BaseCommand):
@@ -25,6 +25,7 @@ class Command(BaseCommand):
             raise CommandError(_("No States in the database: run `python manage.py load_reference_data` first."))
         report = demo_seed()
         submission = demo_submission_seed(coalition=report.coalition, review=report.review)
+        document = demo_document_seed(submission=submission)
         reminders = demo_reminders_seed(coalition=report.coalition)
         self.stdout.write(
             _("Demo coalition: %(coalition)s, working on the review of %(review)s.")
@@ -33,6 +34,10 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Demo submission: %(title)s (%(count)d sections).")
             % {"title": submission, "count": submission.sections.count()}
+        )
+        self.stdout.write(
+            _("Demo documents: %(status)s (generated document %(id)d).")
+            % {"status": document.get_status_display(), "id": document.pk}
         )
         self.stdout.write(
             _("Demo reminders: %(days)s days before each deadline.")
