@@ -93,9 +93,8 @@ def test_healthz_filesystem_broker_answers_ok(client, settings, tmp_path):
 
     response = client.get("/healthz")
 
-    assert response.status_code == 200
     body = response.json()
-    assert (body["status"], body["database"], body["broker"]) == ("ok", "ok", "filesystem")
+    assert (response.status_code, body["status"], body["database"], body["broker"]) == (200, "ok", "ok", "filesystem")
 
 
 def test_healthz_filesystem_broker_without_its_folder_answers_503(client, settings, tmp_path, caplog):
