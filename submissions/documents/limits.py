@@ -111,20 +111,20 @@ def words_report(content: DocumentContent) -> DocumentReport:
     )
 
 
+def _n(value: int) -> str:
+    return number_format(value, force_grouping=True)
+
+
 def report_lines(report: DocumentReport) -> list[str]:
-    """The report in plain sentences, in the active language: for the command line and the page."""
-
-    def n(value: int) -> str:
-        return number_format(value, force_grouping=True)
-
-    values = {"body": n(report.words_body), "notes": n(report.words_notes), "counted": n(report.words_counted)}
+    """The report in plain sentences, in the active language: the figures, then what is over."""
+    values = {"body": _n(report.words_body), "notes": _n(report.words_notes), "counted": _n(report.words_counted)}
     if report.notes_count:
         words = _("Words: %(body)s in the text, %(notes)s in the notes, %(counted)s counted (notes count).")
     else:
         words = _("Words: %(body)s in the text, %(notes)s in the notes, %(counted)s counted (notes do not count).")
     lines = [words % values]
     if report.max_words is not None:
-        lines.append(_("Word limit: %(limit)s.") % {"limit": n(report.max_words)})
+        lines.append(_("Word limit: %(limit)s.") % {"limit": _n(report.max_words)})
     else:
         lines.append(_("No word limit is set for this kind of submission in this cycle."))
     if report.pages is not None and report.total_pages != report.pages:
@@ -135,37 +135,45 @@ def report_lines(report: DocumentReport) -> list[str]:
         lines.append(_("Pages: %(pages)s.") % {"pages": report.pages})
     if report.max_pages is not None:
         lines.append(_("Page limit: %(limit)s.") % {"limit": report.max_pages})
+    return lines + over_lines(report)
+
+
+def over_lines(report: DocumentReport, *, sections_shown: int | None = None) -> list[str]:
+    """What is over, and where, in plain sentences: the one wording of the command, the documents'
+    history and the refusal to mark a submission final. Sections over their budgets are listed even
+    within the limit, furthest over first (the first ``sections_shown`` of them)."""
+    lines = []
     if report.over_words:
         lines.append(
             ngettext(
-                "Over the word limit by %(count)s word.",
-                "Over the word limit by %(count)s words.",
+                "%(over)s word over the limit of %(limit)s (%(counted)s counted).",
+                "%(over)s words over the limit of %(limit)s (%(counted)s counted).",
                 report.over_words,
             )
-            % {"count": n(report.over_words)}
+            % {"over": _n(report.over_words), "limit": _n(report.max_words), "counted": _n(report.words_counted)}
         )
     if report.over_pages:
         lines.append(
             ngettext(
-                "Over the page limit by %(count)s page.",
-                "Over the page limit by %(count)s pages.",
+                "%(over)s page over the limit of %(limit)s (%(pages)s pages).",
+                "%(over)s pages over the limit of %(limit)s (%(pages)s pages).",
                 report.over_pages,
             )
-            % {"count": report.over_pages}
-        )
-    for section in report.sections_over:
-        lines.append(
-            _("Section “%(title)s”: %(words)s words, budget %(budget)s, over by %(over)s.")
-            % {
-                "title": section.title,
-                "words": n(section.words),
-                "budget": n(section.budget),
-                "over": n(section.over_by),
-            }
+            % {"over": report.over_pages, "limit": report.max_pages, "pages": report.pages}
         )
     if report.paragraphs_beyond:
         lines.append(
             _("Paragraphs beyond page %(page)s: %(numbers)s.")
             % {"page": report.max_pages, "numbers": ", ".join(str(p) for p in report.paragraphs_beyond)}
+        )
+    for section in report.sections_over[:sections_shown]:
+        lines.append(
+            _("“%(title)s”: %(words)s words, %(over)s over its budget of %(budget)s.")
+            % {
+                "title": section.title,
+                "words": _n(section.words),
+                "over": _n(section.over_by),
+                "budget": _n(section.budget),
+            }
         )
     return lines

@@ -30,13 +30,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from kombu.exceptions import OperationalError as BrokerError
 
 from accounts.models import User
 from notifications.services import notification_create
 from submissions.documents.content import document_content
-from submissions.documents.limits import DocumentReport, report_lines, words_report
+from submissions.documents.limits import DocumentReport, over_lines, report_lines, words_report
 from submissions.models import GeneratedDocument, Submission
 from submissions.selectors import document_running
 from upr_portal.db import in_business_transaction
@@ -216,37 +215,7 @@ def over_reasons(figures: dict) -> list[str]:
     """What is over a limit, and where, in plain sentences (empty when the document is within them)."""
     if not figures.get("is_over"):
         return []
-    report = DocumentReport.from_json(figures)
-    reasons = []
-    if report.over_words:
-        reasons.append(
-            ngettext(
-                "%(over)s word over the limit of %(limit)s (%(counted)s counted).",
-                "%(over)s words over the limit of %(limit)s (%(counted)s counted).",
-                report.over_words,
-            )
-            % {"over": report.over_words, "limit": report.max_words, "counted": report.words_counted}
-        )
-    if report.over_pages:
-        reasons.append(
-            ngettext(
-                "%(over)s page over the limit of %(limit)s (%(pages)s pages).",
-                "%(over)s pages over the limit of %(limit)s (%(pages)s pages).",
-                report.over_pages,
-            )
-            % {"over": report.over_pages, "limit": report.max_pages, "pages": report.pages}
-        )
-    if report.paragraphs_beyond:
-        reasons.append(
-            _("Paragraphs beyond page %(page)s: %(numbers)s.")
-            % {"page": report.max_pages, "numbers": ", ".join(str(number) for number in report.paragraphs_beyond)}
-        )
-    for section in report.sections_over[:SECTIONS_SHOWN]:
-        reasons.append(
-            _("“%(title)s” is %(over)s words over its budget of %(budget)s.")
-            % {"title": section.title, "over": section.over_by, "budget": section.budget}
-        )
-    return reasons
+    return over_lines(DocumentReport.from_json(figures), sections_shown=SECTIONS_SHOWN)
 
 
 def _step(document: GeneratedDocument, current: str, following: str, **fields) -> None:

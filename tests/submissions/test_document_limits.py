@@ -74,10 +74,10 @@ def test_report_lines_say_what_is_over(world):
             "Word limit: 60.",
             "Pages: 2 (3 with the annex).",
             "Page limit: 1.",
-            "Over the word limit by 18 words.",
-            "Over the page limit by 1 page.",
-            "Section “Detention”: 34 words, budget 20, over by 14.",
+            "18 words over the limit of 60 (78 counted).",
+            "1 page over the limit of 1 (2 pages).",
             "Paragraphs beyond page 1: 4, 5.",
+            "“Detention”: 34 words, 14 over its budget of 20.",
         ]
 
 

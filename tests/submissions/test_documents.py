@@ -205,8 +205,8 @@ def test_document_generate_over_the_word_limit_is_done_and_says_where(db):
     counted = document.report["words_counted"]
     assert reasons[0] == f"{counted - 20} words over the limit of 20 ({counted} counted)."
     # "Detention" has a budget of 20 words and more than that.
-    assert reasons[1].startswith("“Detention” is ")
-    assert reasons[1].endswith(" words over its budget of 20.")
+    detention = document.report["sections_over"][0]
+    assert reasons[1] == f"“Detention”: {detention['words']} words, {detention['over_by']} over its budget of 20."
 
 
 def people_for(world: DocumentWorld) -> People:
@@ -371,7 +371,7 @@ def test_submission_set_status_final_refused_while_the_latest_document_is_over(w
 
     assert raised.value.messages == [
         "The submission cannot be marked final: its latest documents are over a limit. 70 words over the limit "
-        "of 5630 (5700 counted). 2 pages over the limit of 10 (12 pages). “Detention” is 23 words over its "
+        "of 5,630 (5,700 counted). 2 pages over the limit of 10 (12 pages). “Detention”: 43 words, 23 over its "
         "budget of 20. Shorten the text, generate the documents again, then mark it final."
     ]
     assert Submission.objects.get(pk=world.submission.pk).status == Submission.Status.DRAFT
@@ -407,7 +407,7 @@ def test_mark_final_page_says_why_it_is_refused(world, people, client):
         response,
         escape(
             "The submission cannot be marked final: its latest documents are over a limit. 70 words over the "
-            "limit of 5630 (5700 counted). Shorten the text, generate the documents again, then mark it final."
+            "limit of 5,630 (5,700 counted). Shorten the text, generate the documents again, then mark it final."
         ),
     )
     assert Submission.objects.get(pk=world.submission.pk).status == Submission.Status.DRAFT
@@ -604,7 +604,7 @@ def test_history_shows_who_when_figures_checksum_and_versions(world, people, cli
     assertContains(response, "<td>Amina Diallo<br>")
     assertContains(response, "5500 / 200 / 5700")
     assertContains(response, '<strong class="text-danger">Over a limit</strong>')
-    assertContains(response, "<li>70 words over the limit of 5630 (5700 counted).</li>")
+    assertContains(response, "<li>70 words over the limit of 5,630 (5,700 counted).</li>")
     assertContains(response, "<li>2 pages over the limit of 10 (12 pages).</li>")
     assertContains(response, f"<code>{document.pdf_sha256[:12]}</code>")
     assertContains(response, "Introduction v1; Detention v1; Recommendations v1")

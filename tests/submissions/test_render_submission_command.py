@@ -1,6 +1,7 @@
 """``manage.py render_submission``: writes the PDF or its HTML, prints the figures, exits 1 when over."""
 
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -27,7 +28,7 @@ def test_render_submission_pdf_writes_the_file_and_prints_the_figures(db, tmp_pa
         "Word limit: 5,630.",
         f"Pages: {len(texts) - 1} ({len(texts)} with the annex).",
         "Page limit: 10.",
-        "Section “Detention”: 34 words, budget 20, over by 14.",
+        "“Detention”: 34 words, 14 over its budget of 20.",
         f"Wrote {output} ({output.stat().st_size} bytes).",
     ]
 
@@ -51,7 +52,7 @@ def test_render_submission_over_a_limit_exits_1_after_writing(db, tmp_path):
         call_command("render_submission", world.submission.pk, "--output", str(output), stdout=out)
     assert raised.value.returncode == 1
     assert page_texts(output.read_bytes())[0].count("DRAFT - OVER LIMIT") == 1
-    assert "Over the word limit by 28 words." in out.getvalue().splitlines()
+    assert "28 words over the limit of 50 (78 counted)." in out.getvalue().splitlines()
 
 
 def test_render_submission_unknown_submission_is_an_error(db, tmp_path):
@@ -91,4 +92,4 @@ def test_render_submission_docx_over_the_page_limit_is_marked_and_exits_1(db, tm
     assert any("DRAFT - OVER LIMIT" in header for header in headers)
     lines = out.getvalue().splitlines()
     assert "Page limit: 1." in lines
-    assert [line for line in lines if line.startswith("Over the page limit by ")] != []
+    assert [line for line in lines if re.fullmatch(r"\d+ pages? over the limit of 1 \(\d+ pages\)\.", line)] != []
