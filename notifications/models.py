@@ -64,10 +64,6 @@ class OutboxMessage(TimeStampedModel):
         return f"{self.kind} → {self.to_email} ({self.get_status_display()})"
 
     @property
-    def is_final(self) -> bool:
-        return self.status in {self.Status.SENT, self.Status.FAILED, self.Status.CANCELLED}
-
-    @property
     def is_retrying(self) -> bool:
         """Queued again after a temporary failure, waiting for its next attempt."""
         return self.status == self.Status.QUEUED and self.attempts > 0
