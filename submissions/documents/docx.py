@@ -288,7 +288,7 @@ class _DocxWriter:
         run = coalition.add_run(_plain(content.coalition_name))
         run.bold = True
         run.font.size = Pt(14)
-        self.document.add_paragraph(_plain(content.title), style="Title")
+        self._styled_paragraph("Title").add_run(_plain(content.title))
         date = self.document.add_paragraph(format_date(content.date, "j F Y"))
         date.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
@@ -342,8 +342,15 @@ class _DocxWriter:
             for text in _plain_paragraphs(organisation.description):
                 self.document.add_paragraph(text)
 
+    def _styled_paragraph(self, style_id: str) -> Any:
+        # The style's id, not its name: python-docx finds a style by name by walking all the template's
+        # styles each time (25 headings: about 5 times slower that way).
+        paragraph = self.document.add_paragraph()
+        paragraph._p.get_or_add_pPr().style = style_id
+        return paragraph
+
     def _heading(self, text: str, level: int, *, bookmark: str | None = None) -> Any:
-        paragraph = self.document.add_paragraph(style=f"Heading {level}")
+        paragraph = self._styled_paragraph(f"Heading{level}")
         if bookmark:
             self._bookmark(paragraph, bookmark)
         paragraph.add_run(_plain(text))

@@ -153,11 +153,23 @@ def render_plain(html: str) -> bytes:
     return _render(html).write_pdf(pdf_variant=PDF_VARIANT)
 
 
+@functools.cache
+def _font_config():
+    """One font configuration per process: the stylesheet's @font-face files are read and decoded once.
+
+    Only the portal's own stylesheet declares fonts (user text is cleaned of styles), so what one
+    render registers is what every render would, and WeasyPrint skips a face it already has.
+    """
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
 def _render(html: str):
     from weasyprint import HTML
 
     source = HTML(string=html, base_url=str(stylesheet_path().parent) + os.sep, url_fetcher=_safe_fetcher_class()())
-    return source.render(pdf_variant=PDF_VARIANT, presentational_hints=False)
+    return source.render(pdf_variant=PDF_VARIANT, presentational_hints=False, font_config=_font_config())
 
 
 def read_layout(document, content: DocumentContent) -> Layout:
