@@ -3,13 +3,17 @@
 FROM python:3.13-slim-bookworm
 
 # PYTHONPATH: the checkout in /app comes before site-packages, so BASE_DIR (templates, static) is
-# /app whichever command starts. WEB_CONCURRENCY: gunicorn's worker count.
+# /app whichever command starts. WEB_CONCURRENCY: gunicorn's worker count (upr_portal/gunicorn_conf.py).
+# HOME and XDG_CACHE_HOME: a home the app user may write to, for fontconfig's cache of the fonts
+# WeasyPrint lays documents out with (/app, the code, belongs to root).
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PYTHONPATH=/app \
-    WEB_CONCURRENCY=3
+    WEB_CONCURRENCY=3 \
+    HOME=/home/upr \
+    XDG_CACHE_HOME=/home/upr/.cache
 
 # WeasyPrint's native libraries, and Liberation fonts (Times New Roman metrics) for page counts.
 RUN apt-get update \
@@ -17,7 +21,9 @@ RUN apt-get update \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-liberation \
     && rm -rf /var/lib/apt/lists/*
 
-RUN useradd --system --user-group --uid 10001 --home-dir /app --no-create-home upr
+RUN useradd --system --user-group --uid 10001 --home-dir /home/upr --create-home upr \
+    && mkdir -p /home/upr/.cache \
+    && chown -R upr:upr /home/upr
 
 WORKDIR /app
 
@@ -29,13 +35,15 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
     && pip install -c requirements/constraints.txt -r /tmp/requirements.txt
 
 COPY . .
-# The throwaway key only lets settings load for collectstatic; it never reaches a running container.
+# The throwaway key and mail setting only let settings load for collectstatic; they never reach a
+# running container. var/media and var/beat are the mount points of the media and beat volumes: a new
+# volume takes its owner from them, so the app user can write there.
 RUN pip install -c requirements/constraints.txt . \
-    && DJANGO_SECRET_KEY=collectstatic-only-not-a-secret python manage.py collectstatic --noinput \
-    && mkdir -p var/media \
-    && chown -R upr:upr var/media
+    && DJANGO_SECRET_KEY=collectstatic-only-not-a-secret DJANGO_EMAIL_HOST=console \
+        python manage.py collectstatic --noinput \
+    && mkdir -p var/media var/beat \
+    && chown -R upr:upr var/media var/beat
 
 USER upr
 EXPOSE 8000
-CMD ["gunicorn", "upr_portal.wsgi", "--bind", "0.0.0.0:8000", "--max-requests", "500", \
-     "--max-requests-jitter", "50", "--timeout", "60", "--access-logfile", "-", "--no-control-socket"]
+CMD ["gunicorn", "-c", "python:upr_portal.gunicorn_conf", "upr_portal.wsgi"]

@@ -20,7 +20,8 @@ help:
 	@echo "make test    lint, migration check and the whole test suite (browser tests included)"
 	@echo "make worker  one more Celery worker (make run starts one)"
 	@echo "make beat    the Celery beat scheduler on its own (make run runs one already)"
-	@echo "make bench   latency of the home page and /healthz, and load_reference_data time"
+	@echo "make bench   latency of the home page and /healthz, load_reference_data and section-text times, and"
+	@echo "             the load test: the main pages at national scale under gunicorn, as a share of /healthz"
 	@echo "make bench-docs  the documents job on the demo submission against plain WeasyPrint (time, memory)"
 
 $(PY):
@@ -73,7 +74,8 @@ beat: venv
 	@mkdir -p var
 	$(BIN)/celery -A upr_portal beat --loglevel=INFO --schedule var/celerybeat-schedule
 
-# Throwaway test database of DATABASE_URL (SQLite by default); BENCH_ARGS="--requests 500".
+# Throwaway test database of DATABASE_URL (SQLite by default), Redis when REDIS_URL is set (as deployed);
+# BENCH_ARGS="--requests 500 --load-seconds 30" (--load-seconds 0 skips the load test).
 bench: venv
 	$(PY) -m scripts.bench $(BENCH_ARGS)
 
@@ -85,10 +87,12 @@ bench-docs: venv
 clean:
 	rm -rf $(VENV) var/static .pytest_cache .ruff_cache
 
-# Refreshes static/vendor/ from the npm packages pinned in package.json (the copies are committed).
+# Refreshes static/vendor/ from the npm packages pinned in package.json (the copies are committed), and
+# tests/browser/vendor/ from its devDependencies: axe-core, which only the browser tests load.
 vendor:
 	npm ci --no-audit --no-fund
-	mkdir -p static/vendor/bootstrap
+	mkdir -p static/vendor/bootstrap tests/browser/vendor/axe-core
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map \
 	   node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map \
 	   node_modules/bootstrap/LICENSE static/vendor/bootstrap/
+	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE tests/browser/vendor/axe-core/

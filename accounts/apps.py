@@ -10,3 +10,7 @@ class AccountsConfig(AppConfig):
         from accounts.emails import register_email_kinds
 
         register_email_kinds()
+
+        from accounts.two_factor import signals
+
+        signals.connect()

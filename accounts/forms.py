@@ -1,9 +1,9 @@
 from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm, PasswordResetForm, UserChangeForm
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from accounts.emails import PASSWORD_RESET
 from accounts.models import User
-from notifications.services import email_queue
+from accounts.services import password_reset_request
 
 
 class UserCreationAdminForm(AdminUserCreationForm):
@@ -31,18 +31,11 @@ class QueuedPasswordResetForm(PasswordResetForm):
     """Django's reset form, with the message queued in the outbox: a slow or failing mail server
     neither delays the page nor turns it into an error, and transient failures are retried.
 
-    Django renders a link here; it is dropped. The outbox keeps only the user's id, and the link with
-    its token is made when the message is sent (accounts/emails.py), so no token is stored or queued.
+    The request does the same work whether or not the address has an account, and stores no link: the
+    outbox keeps only the user's id, and the link with its token is made when the message is sent
+    (accounts/services.py, accounts/emails.py).
     """
 
-    def send_mail(
-        self,
-        subject_template_name,
-        email_template_name,
-        context,
-        from_email,
-        to_email,
-        html_email_template_name=None,
-    ):
-        user = context["user"]
-        email_queue(kind=PASSWORD_RESET.name, to_email=to_email, recipient=user, context={"user": user.pk})
+    def save(self, **kwargs):
+        # Django's save() renders a link and loops over the matching accounts; none of it happens here.
+        password_reset_request(email=self.cleaned_data["email"], language=get_language())

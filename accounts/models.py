@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from upr_portal.validators import validate_no_control_characters
+
 
 def language_choices():
     """The languages the portal offers (those with a catalogue); a callable keeps migrations stable."""
@@ -42,7 +44,9 @@ class User(AbstractUser):
     first_name = None
     last_name = None
     email = models.EmailField(_("email address"), unique=True)
-    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    full_name = models.CharField(
+        _("full name"), max_length=200, blank=True, validators=[validate_no_control_characters]
+    )
     # Emails, reminders and notifications reach the person in this language, whoever triggers them.
     language = models.CharField(_("language"), max_length=10, choices=language_choices, default=settings.LANGUAGE_CODE)
 

@@ -7,7 +7,8 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from coalitions.rules import can
+from accounts.two_factor.policy import TwoFactorRequired, session_is_verified
+from coalitions.rules import can, membership_in
 
 REFUSALS = {
     "coalitions.change_coalition": _("Only the coalition's coordinators can change its details."),
@@ -16,6 +17,9 @@ REFUSALS = {
     "coalitions.view_audit_log": _("Only the coalition's coordinators can see the activity log."),
     "coalitions.view_mail": _("Only the coalition's coordinators can see the mail the portal sent."),
     "coalitions.add_cluster": _("Only the coalition's coordinators can create clusters."),
+    "coalitions.require_two_factor": _(
+        "Only the coalition's coordinators can decide whether its members need two-factor sign-in."
+    ),
     "deadlines.change_reminder_settings": _("Only the coalition's coordinators can change when reminders are sent."),
     "coalitions.change_cluster": _("Only coordinators and the cluster's lead can change this cluster."),
     "coalitions.delete_cluster": _("Only the coalition's coordinators can delete clusters."),
@@ -39,11 +43,33 @@ REFUSALS = {
 
 
 def get_visible_or_404(user, rule: str, queryset: QuerySet, **lookup) -> Model:
-    """The object, or 404 when it does not exist *or* the user may not see it: outsiders learn nothing."""
+    """The object, or 404 when it does not exist *or* the user may not see it: outsiders learn nothing.
+
+    A member of a coalition that requires two-factor sign-in gets the object only in a session that
+    passed it; after the 404, so an outsider does not even learn that the coalition asks for it.
+    """
     obj = queryset.filter(**lookup).first()
     if obj is None or not can(user, rule, obj):
         raise Http404
+    refuse_without_two_factor(user, obj)
     return obj
+
+
+def refuse_without_two_factor(user, obj) -> None:
+    """Raises TwoFactorRequired (accounts' middleware sends the person on to set it up or to enter a
+    code) when the object's coalition requires two-factor sign-in and this session has not passed it."""
+    membership = membership_in(user, obj)
+    if membership is None or not getattr(membership, "coalition_requires_two_factor", False):
+        return
+    if session_is_verified(user):
+        return
+    raise TwoFactorRequired(
+        _(
+            "%(coalition)s asks its members to sign in with a code from their phone as well as their "
+            "password, so that a stolen password alone cannot open its drafts."
+        )
+        % {"coalition": membership.coalition.name}
+    )
 
 
 def require(user, rule: str, obj) -> None:

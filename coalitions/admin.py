@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.db import models
 
+from coalitions.forms import LogoField
 from coalitions.models import (
     AuditEvent,
     Cluster,
@@ -9,6 +11,8 @@ from coalitions.models import (
     Membership,
     Organisation,
 )
+from coalitions.services.logos import delete_replaced_logo_on_commit, logo_without_metadata, stored_logo_name
+from upr_portal.admin_labels import LabelledFileInputsAdmin, LabelledTabularInline
 
 
 @admin.register(Organisation)
@@ -19,13 +23,13 @@ class OrganisationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["country"]
 
 
-class CoalitionOrganisationInline(admin.TabularInline):
+class CoalitionOrganisationInline(LabelledTabularInline):
     model = CoalitionOrganisation
     extra = 0
     autocomplete_fields = ["organisation"]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(LabelledTabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user", "organisation"]
@@ -38,11 +42,24 @@ class ClusterInline(admin.StackedInline):
 
 
 @admin.register(Coalition)
-class CoalitionAdmin(admin.ModelAdmin):
+class CoalitionAdmin(LabelledFileInputsAdmin):
     list_display = ["name", "acronym", "secretariat"]
     search_fields = ["name", "acronym", "secretariat__name"]
     autocomplete_fields = ["secretariat", "reviews"]
     inlines = [CoalitionOrganisationInline, MembershipInline, ClusterInline]
+    formfield_overrides = {models.ImageField: {"form_class": LogoField}}
+
+    def save_model(self, request, obj, form, change):
+        # A logo changed here is stored as the portal's own pages store it: without its metadata,
+        # and the file it replaces deleted once the change is committed.
+        if "logo" not in form.changed_data:
+            return super().save_model(request, obj, form, change)
+        replaced = stored_logo_name(obj)
+        if obj.logo:
+            obj.logo = logo_without_metadata(form.cleaned_data["logo"])
+        super().save_model(request, obj, form, change)
+        delete_replaced_logo_on_commit(coalition=obj, replaced=replaced)
+        return None
 
 
 @admin.register(Membership)

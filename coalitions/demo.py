@@ -6,8 +6,10 @@ The organisations and people are invented; the State and the review order are re
 
 import datetime
 import secrets
+import unicodedata
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +30,8 @@ from reviews.services import geneva_deadline
 
 DEMO_PASSWORD = "demo-upr-2027"  # noqa: S105 - printed on purpose; seed_demo refuses to run with debug off
 DEMO_STATE_CODE = "FIN"
+DEMO_COALITION_NAME = "Demo National UPR Coalition"
+DEMO_ADMIN_EMAIL = "admin@demo.example.org"
 
 ORGANISATIONS = [
     # name, acronym, kind, city, description
@@ -217,7 +221,7 @@ def demo_seed() -> DemoReport:
             },
         )
     coalition, _created = Coalition.objects.get_or_create(
-        name="Demo National UPR Coalition",
+        name=DEMO_COALITION_NAME,
         defaults={
             "acronym": "DNUC",
             "secretariat": orgs["NLHRC"],
@@ -293,7 +297,7 @@ def demo_seed() -> DemoReport:
             )
 
     admin, created = User.objects.get_or_create(
-        email="admin@demo.example.org",
+        email=DEMO_ADMIN_EMAIL,
         defaults={"full_name": "Portal Administrator", "is_staff": True, "is_superuser": True},
     )
     if created:
@@ -301,3 +305,240 @@ def demo_seed() -> DemoReport:
         admin.save(update_fields=["password"])
     sign_ins.append((admin.email, _("Site administrator (Django admin)")))
     return DemoReport(coalition=coalition, review=review, sign_ins=sign_ins)
+
+
+# National scale (`seed_demo --scale large`): the demo coalition grown to the size of a national
+# coalition, for the load test (`make bench`) and for trying the pages with real numbers in them.
+# The names are combinations of the lists below, so every run makes the same ones.
+LARGE_ORGANISATIONS = 90
+LARGE_PEOPLE = 250
+
+SCALE_CLUSTERS = [
+    "Right to health",
+    "Right to education",
+    "Freedom of expression and the media",
+    "Freedom of assembly and association",
+    "Human rights defenders",
+    "Administration of justice and fair trial",
+    "Right to privacy and data protection",
+    "Right to adequate housing",
+    "Right to work and just conditions of work",
+    "Business and human rights",
+    "Climate change and the environment",
+    "Rights of persons with disabilities",
+    "Rights of older persons",
+    "Migrants, refugees and asylum seekers",
+    "Racial discrimination",
+    "Hate speech and hate crime",
+    "Rights of LGBTI persons",
+    "Poverty and social security",
+    "Statelessness and nationality",
+    "National human rights institution",
+    "Ratification of international instruments",
+    "Cooperation with the treaty bodies",
+    "Gender equality in working life",
+    "Rights of Roma",
+]
+_SCALE_TOPICS = [
+    "Human Rights",
+    "Legal Aid",
+    "Children's Rights",
+    "Disability Rights",
+    "Migrant Support",
+    "Housing Rights",
+    "Press Freedom",
+    "Women's Rights",
+    "Youth Participation",
+    "Health Rights",
+    "Prisoners' Rights",
+    "Environmental Justice",
+    "Equality",
+    "Refugee Advice",
+    "Labour Rights",
+    "Privacy Rights",
+]
+_SCALE_CITIES = [
+    "Helsinki",
+    "Espoo",
+    "Tampere",
+    "Vantaa",
+    "Oulu",
+    "Turku",
+    "Jyväskylä",
+    "Lahti",
+    "Kuopio",
+    "Pori",
+    "Joensuu",
+    "Lappeenranta",
+    "Vaasa",
+    "Seinäjoki",
+    "Rovaniemi",
+    "Kajaani",
+]
+_SCALE_FORMS = ["Association", "Centre", "Network", "Foundation", "Forum", "Union", "Society", "Institute"]
+_SCALE_KINDS = [
+    Organisation.Kind.NGO,
+    Organisation.Kind.NGO,
+    Organisation.Kind.NETWORK,
+    Organisation.Kind.ACADEMIC,
+    Organisation.Kind.FAITH_BASED,
+    Organisation.Kind.OTHER,
+]
+_SCALE_FIRST_NAMES = [
+    "Aino", "Eero", "Helmi", "Juho", "Kaisa", "Lauri", "Minna", "Niko", "Outi", "Pasi", "Riikka", "Sami",
+    "Tiina", "Ville", "Anna", "Elias", "Ida", "Jari", "Katri", "Leo", "Maria", "Oskari", "Paula", "Rasmus",
+]  # fmt: skip
+_SCALE_LAST_NAMES = [
+    "Aalto", "Backman", "Eskola", "Hakala", "Ikonen", "Jokinen", "Kallio", "Lindqvist", "Manninen", "Nurmi",
+    "Ojala", "Peltonen", "Rantanen", "Savolainen", "Toivonen", "Uusitalo", "Vainio", "Wikström", "Ylönen",
+    "Ahmed", "Berg", "Hassan", "Kovač", "Nguyen",
+]  # fmt: skip
+# Of every organisation's people after its first (who drafts, or leads its cluster): who does what.
+_SCALE_ROLES = [Role.DRAFTER, Role.REVIEWER, Role.DRAFTER, Role.OBSERVER, Role.DRAFTER]
+
+
+@dataclass(frozen=True)
+class ScaleReport:
+    organisations: int
+    people: int
+    clusters: int
+
+
+def _scale_organisation_names(count: int) -> list[tuple[str, str]]:
+    """``count`` (name, acronym) pairs, always the same ones in the same order."""
+    names = []
+    for n in range(count):
+        topic = _SCALE_TOPICS[n % len(_SCALE_TOPICS)]
+        city = _SCALE_CITIES[(n // len(_SCALE_TOPICS) + n) % len(_SCALE_CITIES)]
+        name = f"{city} {topic} {_SCALE_FORMS[n % len(_SCALE_FORMS)]}"
+        acronym = "".join(word[0] for word in name.replace("'s", "").split()).upper()
+        names.append((name, acronym))
+    return names
+
+
+@transaction.atomic
+def demo_scale_seed(
+    *, coalition: Coalition, organisations: int = LARGE_ORGANISATIONS, people: int = LARGE_PEOPLE
+) -> ScaleReport:
+    """Grows the demo coalition to ``organisations`` member organisations and ``people`` members. Atomic.
+
+    Run after demo_seed(); the demo's own organisations and people count toward the totals. Rows are
+    inserted in bulk (a few queries per table whatever the size) and only what is missing is added,
+    so running it again adds nothing. Every new person gets the demo password (hashed once).
+    """
+    review_state = coalition.reviews.select_related("state").first().state
+    existing = set(
+        Organisation.objects.filter(coalition_memberships__coalition=coalition).values_list("name", flat=True)
+    )
+    missing = max(organisations - len(existing), 0)
+    wanted = [(n, name, acronym) for n, (name, acronym) in enumerate(_scale_organisation_names(organisations))]
+    new_orgs = [
+        Organisation(
+            name=name,
+            acronym=acronym,
+            kind=_SCALE_KINDS[n % len(_SCALE_KINDS)],
+            city=name.split()[0],
+            country=review_state,
+            description=_("A member organisation of the demo coalition, made for trying the portal at scale."),
+            contact_email=f"info@{acronym.lower()}{n}.scale.demo.example.org",
+        )
+        for n, name, acronym in wanted
+        if name not in existing
+    ][:missing]
+    Organisation.objects.bulk_create(new_orgs)
+    # bulk_create sets primary keys on PostgreSQL and SQLite alike, but read them back by name so the
+    # rows below never depend on that.
+    created = list(Organisation.objects.filter(name__in=[o.name for o in new_orgs]).order_by("name"))
+    CoalitionOrganisation.objects.bulk_create(
+        CoalitionOrganisation(
+            coalition=coalition,
+            organisation=org,
+            status=CoalitionOrganisation.Status.ACTIVE,
+            joined_on=datetime.date(2026, 9, 15),
+        )
+        for org in created
+    )
+    members = list(
+        Organisation.objects.filter(coalition_memberships__coalition=coalition).exclude(pk=coalition.secretariat_id)
+    )
+    members.sort(key=lambda o: o.name)
+
+    # One cluster per theme, led by a member organisation, with two to four members.
+    have = set(Cluster.objects.filter(coalition=coalition).values_list("name", flat=True))
+    new_clusters = [
+        Cluster(coalition=coalition, name=name, lead_organisation=members[(7 * n) % len(members)])
+        for n, name in enumerate(SCALE_CLUSTERS)
+        if name not in have
+    ]
+    Cluster.objects.bulk_create(new_clusters)
+    clusters = list(Cluster.objects.filter(coalition=coalition, name__in=[c.name for c in new_clusters]))
+    Through = Cluster.organisations.through
+    Through.objects.bulk_create(
+        Through(cluster_id=cluster.pk, organisation_id=org.pk)
+        for n, cluster in enumerate(sorted(clusters, key=lambda c: c.name))
+        for org in {
+            cluster.lead_organisation,
+            *(members[(7 * n + step * 11) % len(members)] for step in range(1, 2 + n % 3)),
+        }
+    )
+
+    # People: the organisations in turn, so each has two or three; an organisation's first person
+    # leads its cluster if it leads one and drafts otherwise.
+    leads = set(Cluster.objects.filter(coalition=coalition).values_list("lead_organisation_id", flat=True))
+    taken = set(Membership.objects.filter(coalition=coalition).values_list("user__email", flat=True))
+    per_org = {org.pk: 0 for org in members}
+    for organisation_id in Membership.objects.filter(coalition=coalition).values_list("organisation_id", flat=True):
+        if organisation_id in per_org:
+            per_org[organisation_id] += 1
+    missing_people = max(people - len(taken), 0)
+    password = make_password(DEMO_PASSWORD)
+    new_people = []
+    n = 0
+    while len(new_people) < missing_people:
+        first = _SCALE_FIRST_NAMES[n % len(_SCALE_FIRST_NAMES)]
+        last = _SCALE_LAST_NAMES[(n // len(_SCALE_FIRST_NAMES) + 3 * n) % len(_SCALE_LAST_NAMES)]
+        email = f"{_ascii(first)}.{_ascii(last)}.{n}@scale.demo.example.org"
+        organisation = members[n % len(members)]
+        n += 1
+        if email in taken:
+            continue
+        rank = per_org[organisation.pk]
+        per_org[organisation.pk] += 1
+        if rank == 0:
+            role = Role.CLUSTER_LEAD if organisation.pk in leads else Role.DRAFTER
+        else:
+            role = _SCALE_ROLES[(rank - 1) % len(_SCALE_ROLES)]
+        new_people.append((User(email=email, full_name=f"{first} {last}", password=password), organisation, role))
+    User.objects.bulk_create(user for user, _org, _role in new_people)
+    users = {u.email: u for u in User.objects.filter(email__in=[user.email for user, _o, _r in new_people])}
+    Membership.objects.bulk_create(
+        Membership(coalition=coalition, user=users[user.email], organisation=organisation, role=role)
+        for user, organisation, role in new_people
+    )
+    return ScaleReport(
+        organisations=CoalitionOrganisation.objects.current().filter(coalition=coalition).count(),
+        people=Membership.objects.filter(coalition=coalition, is_active=True).count(),
+        clusters=Cluster.objects.filter(coalition=coalition).count(),
+    )
+
+
+def _ascii(name: str) -> str:
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+
+
+def demo_sign_ins() -> list[tuple[str, str]]:
+    """The demo accounts that exist, each with what it is for, in the order seed_demo made them.
+
+    For the sign-in banner of `make run` (scripts/run-dev), printed after the server's start-up lines
+    where the list seed_demo printed has scrolled away. The site administrator comes last.
+    """
+    emails = [email for email, *_rest in PEOPLE]
+    roles = dict(
+        Membership.objects.filter(user__email__in=emails, coalition__name=DEMO_COALITION_NAME).values_list(
+            "user__email", "role"
+        )
+    )
+    sign_ins = [(email, Role(roles[email]).label) for email in emails if email in roles]
+    if User.objects.filter(email=DEMO_ADMIN_EMAIL).exists():
+        sign_ins.append((DEMO_ADMIN_EMAIL, _("Site administrator (Django admin)")))
+    return sign_ins

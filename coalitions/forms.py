@@ -7,32 +7,34 @@ from django.utils.translation import gettext_lazy as _
 from coalitions.models import Cluster, Coalition, Organisation, Role
 from coalitions.selectors import current_member_organisations
 from coalitions.themes import SUGGESTED_CLUSTERS
+from coalitions.validators import validate_logo
 from reviews.models import Review, State
+from upr_portal.validators import validate_no_control_characters
+
+ONE_LINE = [validate_no_control_characters]
 
 
 def _open_reviews(selected=()):
     """Upcoming reviews, and those already chosen even if past, so that saving keeps them."""
     chosen = Review.objects.filter(pk__in=[r.pk for r in selected])
-    return (
-        (Review.objects.upcoming() | chosen)
-        .select_related("state", "session")
-        .order_by("session__number", "state__name")
-    )
+    return (Review.objects.upcoming() | chosen).select_related("state", "session").in_date_order()
 
 
 class NewOrganisationMixin(forms.Form):
     """Fields to describe an organisation that is not in the portal yet."""
 
-    org_name = forms.CharField(label=_("Organisation name"), max_length=200, required=False)
-    org_acronym = forms.CharField(label=_("Organisation acronym"), max_length=30, required=False)
+    org_name = forms.CharField(label=_("Organisation name"), max_length=200, required=False, validators=ONE_LINE)
+    org_acronym = forms.CharField(label=_("Organisation acronym"), max_length=30, required=False, validators=ONE_LINE)
     org_kind = forms.ChoiceField(label=_("Kind"), choices=Organisation.Kind.choices, initial=Organisation.Kind.NGO)
-    org_city = forms.CharField(label=_("City"), max_length=100, required=False)
+    org_city = forms.CharField(label=_("City"), max_length=100, required=False, validators=ONE_LINE)
     org_country = forms.ModelChoiceField(label=_("Country"), queryset=State.objects.order_by("name"), required=False)
 
     def clean_new_organisation(self, *, existing_field: str, existing_label: str):
         data = self.cleaned_data
         if data.get(existing_field):
             return
+        if "org_name" in self.errors:
+            return  # a name was given, and refused for a reason of its own
         if not data.get("org_name"):
             self.add_error(
                 existing_field,
@@ -40,12 +42,8 @@ class NewOrganisationMixin(forms.Form):
                 % {"what": existing_label},
             )
             return
-        if Organisation.objects.filter(name__iexact=data["org_name"]).exists():
-            self.add_error(
-                "org_name", _("An organisation with this name is already in the portal: choose it in the list above.")
-            )
         for name in ("org_city", "org_country"):
-            if not data.get(name):
+            if not data.get(name) and name not in self.errors:
                 self.add_error(name, _("Give the city and country of the new organisation."))
 
     def new_organisation_fields(self) -> dict:
@@ -57,6 +55,16 @@ class NewOrganisationMixin(forms.Form):
             "city": data["org_city"],
             "country": data["org_country"],
         }
+
+
+class LogoField(forms.ImageField):
+    """Django's image field with the portal's checks first (size, format, pixels from the header):
+    Pillow refuses an image of too many pixels as "not a valid image", which tells nobody what to do."""
+
+    def to_python(self, data):
+        if data not in self.empty_values:
+            validate_logo(data)
+        return super().to_python(data)
 
 
 class CoalitionForm(forms.ModelForm):
@@ -72,6 +80,7 @@ class CoalitionForm(forms.ModelForm):
         model = Coalition
         fields = ["name", "acronym", "description", "reviews", "logo"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        field_classes = {"logo": LogoField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -121,7 +130,7 @@ class CoalitionCreateForm(NewOrganisationMixin, CoalitionForm):
 
 class InvitationForm(NewOrganisationMixin, forms.Form):
     email = forms.EmailField(label=_("Email address"))
-    full_name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    full_name = forms.CharField(label=_("Name"), max_length=200, required=False, validators=ONE_LINE)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.DRAFTER)
     organisation = forms.ModelChoiceField(
         label=_("Organisation"),
@@ -229,7 +238,7 @@ class OrganisationForm(forms.ModelForm):
 class AcceptInvitationForm(forms.Form):
     """For a person without an account yet: their name and a password."""
 
-    full_name = forms.CharField(label=_("Your name"), max_length=200)
+    full_name = forms.CharField(label=_("Your name"), max_length=200, validators=ONE_LINE)
     password1 = forms.CharField(
         label=_("Choose a password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -260,3 +269,16 @@ class AcceptInvitationForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class CoalitionTwoFactorForm(forms.Form):
+    require_two_factor = forms.BooleanField(
+        label=_("Require two-factor sign-in of the coalition's members"),
+        required=False,
+        help_text=_(
+            "Members then open the coalition's pages only after entering a code from an app on their phone "
+            "as well as their password, so that a stolen or guessed password alone does not open your drafts. "
+            "Whoever has not set it up yet, you included, is asked to do so the next time they open the "
+            "coalition's pages; it takes a few minutes and an authenticator app."
+        ),
+    )

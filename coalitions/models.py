@@ -7,6 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from coalitions.validators import validate_description_length, validate_logo
 from upr_portal.db import TimeStampedModel
+from upr_portal.validators import validate_no_control_characters
+
+# Names go into mail subjects, documents and lists: each is one line (upr_portal/validators.py).
+ONE_LINE = [validate_no_control_characters]
 
 
 class Organisation(TimeStampedModel):
@@ -18,10 +22,13 @@ class Organisation(TimeStampedModel):
         FAITH_BASED = "faith", _("Faith-based organisation")
         OTHER = "other", _("Other")
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
-    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    # Not unique: a refusal of a taken name would tell anyone which organisations use the portal, and
+    # two organisations may share a name. Only coordinators adding members are matched to an
+    # existing one they already see (coalitions/selectors.py, organisation_matching).
+    name = models.CharField(_("name"), max_length=200, db_index=True, validators=ONE_LINE)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True, validators=ONE_LINE)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.NGO)
-    city = models.CharField(_("city"), max_length=100)
+    city = models.CharField(_("city"), max_length=100, validators=ONE_LINE)
     country = models.ForeignKey(
         "reviews.State", on_delete=models.PROTECT, related_name="organisations", verbose_name=_("country")
     )
@@ -40,12 +47,17 @@ class Organisation(TimeStampedModel):
         ordering = ["name"]
 
     def __str__(self):
-        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+        return self.display_name(self.name, self.acronym)
+
+    @staticmethod
+    def display_name(name: str, acronym: str) -> str:
+        """How an organisation is named on pages: for lists read as values rather than as rows."""
+        return f"{name} ({acronym})" if acronym else name
 
 
 class Coalition(TimeStampedModel):
-    name = models.CharField(_("name"), max_length=200, unique=True)
-    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    name = models.CharField(_("name"), max_length=200, unique=True, validators=ONE_LINE)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True, validators=ONE_LINE)
     secretariat = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -62,6 +74,12 @@ class Coalition(TimeStampedModel):
         blank=True,
         validators=[validate_logo],
         help_text=_("PNG, JPEG or WebP, at most 1 MB."),
+    )
+    # Its pages open to a member only in a session that passed two-factor sign-in (coalitions/access.py).
+    require_two_factor = models.BooleanField(
+        _("require two-factor sign-in"),
+        default=False,
+        help_text=_("Members open the coalition's pages only after signing in with a code from their phone."),
     )
 
     class Meta:
@@ -153,7 +171,7 @@ class Cluster(TimeStampedModel):
     """A thematic cluster of a coalition (for example the right to health), led by a member organisation."""
 
     coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="clusters")
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=ONE_LINE)
     lead_organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -200,7 +218,7 @@ class Invitation(TimeStampedModel):
         Organisation, on_delete=models.PROTECT, related_name="invitations", verbose_name=_("organisation")
     )
     email = models.EmailField(_("email address"))
-    full_name = models.CharField(_("name"), max_length=200, blank=True)
+    full_name = models.CharField(_("name"), max_length=200, blank=True, validators=ONE_LINE)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.DRAFTER)
     message = models.TextField(_("personal message"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 
 import rules
+from django.db.models import F
 
 from coalitions.models import Cluster, Coalition, CoalitionOrganisation, Membership, Organisation, Role
 
@@ -27,7 +28,12 @@ def memberships_of(user) -> dict[int, Membership]:
         return {}
     cached = getattr(user, "_coalition_memberships", None)
     if cached is None:
-        cached = {m.coalition_id: m for m in Membership.objects.filter(user=user, is_active=True)}
+        # Each membership carries its coalition's two-factor requirement (coalitions/access.py): a join,
+        # not a query more per page.
+        memberships = Membership.objects.filter(user=user, is_active=True).annotate(
+            coalition_requires_two_factor=F("coalition__require_two_factor")
+        )
+        cached = {m.coalition_id: m for m in memberships}
         user._coalition_memberships = cached
     return cached
 
@@ -117,14 +123,26 @@ def leads_section_cluster(user, section) -> bool:
     return cluster is not None and leads_cluster(user, cluster)
 
 
+def section_assignee_ids(section) -> tuple[set[int], set[int]]:
+    """The ids of the people and of the organisations assigned to a section.
+
+    From ``section.assignees`` when a selector read them in bulk for a list of sections (its
+    ``people`` and ``organisations`` are (id, name) pairs: submissions.selectors.sections_for_overview),
+    else from the section's relations (prefetched by the selectors of one section).
+    """
+    known = getattr(section, "assignees", None)
+    if known is not None:
+        return {pk for pk, _name in known.people}, {pk for pk, _name in known.organisations}
+    return {p.pk for p in section.assigned_people.all()}, {o.pk for o in section.assigned_organisations.all()}
+
+
 @rules.predicate
 def is_assigned_to_section(user, section) -> bool:
     """Assigned by name, or through the organisation the person acts for (readers excepted)."""
     membership = membership_in(user, section)
     if membership is None or membership.role not in EDITING_ROLES:
         return False
-    people = {p.pk for p in section.assigned_people.all()}
-    organisations = {o.pk for o in section.assigned_organisations.all()}
+    people, organisations = section_assignee_ids(section)
     return user.pk in people or membership.organisation_id in organisations
 
 
@@ -146,6 +164,7 @@ rules.add_rule("coalitions.manage_invitations", is_coordinator)
 rules.add_rule("coalitions.view_audit_log", is_coordinator)
 rules.add_rule("coalitions.view_mail", is_coordinator)
 rules.add_rule("coalitions.add_cluster", is_coordinator)
+rules.add_rule("coalitions.require_two_factor", is_coordinator)
 # Reminder settings (deadlines app): when the coalition's members are reminded of its deadlines.
 rules.add_rule("deadlines.change_reminder_settings", is_coordinator)
 # Cluster rules: the object is a cluster.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coalitions.views import clusters, coalitions, invitations, mail, members, organisations
+from coalitions.views import clusters, coalitions, invitations, mail, members, organisations, two_factor
 
 app_name = "coalitions"
 
@@ -9,9 +9,11 @@ urlpatterns = [
     path("coalitions/new/", coalitions.coalition_create, name="create"),
     path("coalitions/<int:pk>/", coalitions.coalition_home, name="home"),
     path("coalitions/<int:pk>/edit/", coalitions.coalition_edit, name="edit"),
+    path("coalitions/<int:pk>/two-factor/", two_factor.coalition_two_factor, name="two_factor"),
     path("coalitions/<int:pk>/activity/", coalitions.activity, name="activity"),
     path("coalitions/<int:pk>/mail/", mail.sent_mail, name="mail"),
     path("coalitions/<int:pk>/members/", members.directory, name="directory"),
+    path("coalitions/<int:pk>/members/organisations/", members.organisation_list, name="member_organisations"),
     path("coalitions/<int:pk>/members/<int:membership_pk>/role/", members.change_role, name="change_role"),
     path("coalitions/<int:pk>/members/<int:membership_pk>/remove/", members.remove_member, name="remove_member"),
     path(

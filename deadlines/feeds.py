@@ -93,7 +93,12 @@ def _event(deadline: Deadline, *, stamp: datetime.datetime) -> Event:
     else:
         event.add("dtstart", deadline.when.astimezone(datetime.UTC))
         event.add("duration", DEADLINE_LENGTH)
-    event.add("summary", deadline.title)
+    if deadline.provisional:
+        # Calendars show a tentative event as such; the summary says it in words for the others.
+        event.add("summary", _("%(title)s (provisional date)") % {"title": deadline.title})
+        event.add("status", "TENTATIVE")
+    else:
+        event.add("summary", deadline.title)
     event.add("description", deadline.coalition.name)
     event.add("url", settings.SITE_URL + deadline.url)
     if deadline.review is not None:

@@ -46,6 +46,8 @@ class Deadline:
     paused: bool = False
     # Met: what was due has been delivered (the coalition sent its submission to OHCHR).
     done: bool = False
+    # The date hangs on a Working Group session whose dates OHCHR has not confirmed yet.
+    provisional: bool = False
 
     @property
     def is_reminded(self) -> bool:
@@ -145,6 +147,7 @@ class ReviewCalendarProvider:
                     is_deadline=is_deadline,
                     mutable=False,
                     paused=review.status in PAUSED_STATUSES,
+                    provisional=review.dates_provisional,
                 )
                 if (start is None or deadline.day >= start) and (end is None or deadline.day <= end):
                     result.append(deadline)

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from coalitions.models import Coalition, Membership
 from deadlines.models import DEFAULT_OFFSETS, CoalitionReminderSettings, ReminderMute
 from deadlines.providers import Deadline, all_providers
-from upr_portal.timezones import geneva_today
+from submissions.models import Section
+from submissions.selectors import sections_drafted_by
+from upr_portal.timezones import geneva_day, geneva_today
 
 # Overdue reminders stop this many days after the deadline: by then the coordinators know.
 OVERDUE_HORIZON_DAYS = 14
@@ -55,6 +57,57 @@ def unique_by_key(deadlines: list[Deadline]) -> list[Deadline]:
 def due_next_for_user(*, user, today: datetime.date | None = None) -> list[Deadline]:
     """What is still ahead for the person, soonest first (a deadline stays listed all its last day)."""
     return deadlines_for_user(user=user, start=today or geneva_today())
+
+
+@dataclass(frozen=True, slots=True)
+class SectionDue:
+    """One of the person's sections with what it must meet next, for the home page."""
+
+    section: Section
+    # The soonest deadline still ahead for the section's coalition and review (None: nothing ahead).
+    next_deadline: Deadline | None
+    # The UN stakeholder deadline of the section's review and the Geneva days left until its day:
+    # 0 on the day itself, negative once passed, None while OHCHR has not announced it.
+    un_deadline: datetime.datetime | None
+    days_left: int | None
+
+    @property
+    def un_deadline_passed(self) -> bool:
+        return self.days_left is not None and self.days_left < 0
+
+
+def sections_due_for_user(
+    *, user, due: list[Deadline] | None = None, today: datetime.date | None = None
+) -> list[SectionDue]:
+    """The sections the person drafts (``submissions.selectors.sections_drafted_by``), each with its
+    next deadline and a countdown to the UN deadline. ``due`` is ``due_next_for_user``'s answer when
+    the caller already has it (the home page shows both), so the providers are asked once."""
+    today = today or geneva_today()
+    sections = sections_drafted_by(user=user)
+    if not sections:
+        return []
+    if due is None:
+        due = due_next_for_user(user=user, today=today)
+    result = []
+    for section in sections:
+        submission = section.submission
+        next_deadline = next(
+            (
+                d
+                for d in due
+                if d.is_deadline
+                and not d.done
+                and d.coalition.pk == submission.coalition_id
+                and (d.review is None or d.review.pk == submission.review_id)
+            ),
+            None,
+        )
+        un_deadline = submission.review.stakeholder_deadline
+        days_left = (geneva_day(un_deadline) - today).days if un_deadline is not None else None
+        result.append(
+            SectionDue(section=section, next_deadline=next_deadline, un_deadline=un_deadline, days_left=days_left)
+        )
+    return result
 
 
 def deadlines_to_remind(*, start: datetime.date, end: datetime.date) -> list[Deadline]:

@@ -38,6 +38,16 @@ class OutboxMessage(TimeStampedModel):
     context = models.JSONField(_("object ids"), default=dict, blank=True)
     # Not a foreign key: this app sits below coalitions. It scopes the coordinators' view of the mail.
     coalition_id = models.PositiveBigIntegerField(_("coalition"), null=True, blank=True, db_index=True)
+    # The person whose action sent it (an invitation's coordinator); none for what the portal sends by
+    # itself or for an anonymous request. The mail limits count by it (notifications/limits.py).
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outbox_messages_sent",
+        verbose_name=_("sent by"),
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
@@ -52,7 +62,13 @@ class OutboxMessage(TimeStampedModel):
         verbose_name = _("outgoing email")
         verbose_name_plural = _("outgoing emails")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="notif_outbox_due")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="notif_outbox_due"),
+            # The mail limits: recent messages of a kind per recipient, per coalition and per sender.
+            models.Index(fields=["kind", "to_email", "created_at"], name="notif_outbox_per_recipient"),
+            models.Index(fields=["kind", "coalition_id", "created_at"], name="notif_outbox_per_coalition"),
+            models.Index(fields=["kind", "sender", "created_at"], name="notif_outbox_per_sender"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="sent") | Q(sent_at__isnull=False),

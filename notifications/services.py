@@ -18,7 +18,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
@@ -69,11 +70,13 @@ def email_queue(
     context: dict | None = None,
     language: str | None = None,
     coalition_id: int | None = None,
+    sender=None,
 ) -> OutboxMessage:
     """Queues one email, to be sent once the caller's transaction commits (at once outside one).
 
     A rollback of the caller's transaction takes the row with it, so nothing is sent for work that
-    did not happen. The language is the recipient's own unless given.
+    did not happen. The language is the recipient's own unless given. ``sender`` is the person whose
+    action sends it, for the mail limits (``notifications.limits``, which the caller checks first).
     """
     registry.get(kind)  # an unknown kind is a programming error, found here rather than in a worker
     if language is None:
@@ -85,6 +88,7 @@ def email_queue(
         language=language,
         context=_check_context(dict(context or {})),
         coalition_id=coalition_id,
+        sender=sender,
     )
     _enqueue(message.pk)
     return message
@@ -115,6 +119,12 @@ class SendResult:
     retry_in: int | None = None
 
 
+def render_plain_text(template_name: str, context: dict) -> str:
+    """A .txt template rendered without HTML escaping: a subject or a text body is not HTML, so
+    "O'Brien & Partners" must not arrive as "O&#x27;Brien &amp; Partners"."""
+    return get_template(template_name).template.render(Context(context, autoescape=False))
+
+
 def render(message: OutboxMessage) -> EmailMultiAlternatives | None:
     """The email for a message, in its language; None when its kind says it is no longer needed."""
     kind = registry.get(message.kind)
@@ -123,10 +133,10 @@ def render(message: OutboxMessage) -> EmailMultiAlternatives | None:
         if context is None:
             return None
         context = {"site_url": settings.SITE_URL, "message": message, **context}
-        subject = " ".join(render_to_string(f"{kind.template_dir}/subject.txt", context).split())
+        subject = " ".join(render_plain_text(f"{kind.template_dir}/subject.txt", context).split())
         if kind.action:
             subject = _("Action needed: %(subject)s") % {"subject": subject}
-        text = render_to_string(f"{kind.template_dir}/body.txt", context)
+        text = render_plain_text(f"{kind.template_dir}/body.txt", context)
         html = render_to_string(f"{kind.template_dir}/body.html", context)
     email = EmailMultiAlternatives(
         subject=subject[:300],

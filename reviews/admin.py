@@ -12,6 +12,7 @@ from reviews.models import (
     Session,
     State,
 )
+from upr_portal.admin_labels import LabelledTabularInline
 from upr_portal.timezones import GENEVA
 
 
@@ -39,7 +40,7 @@ class RegionalGroupAdmin(admin.ModelAdmin):
     search_fields = ["name", "code"]
 
 
-class RegionalGroupMembershipInline(admin.TabularInline):
+class RegionalGroupMembershipInline(LabelledTabularInline):
     model = RegionalGroupMembership
     extra = 0
 
@@ -59,7 +60,7 @@ class StateAdmin(admin.ModelAdmin):
         return ", ".join(group.name for group in obj.regional_groups.all())
 
 
-class DocumentLimitInline(admin.TabularInline):
+class DocumentLimitInline(LabelledTabularInline):
     model = DocumentLimit
     extra = 0
 
@@ -70,7 +71,7 @@ class CycleAdmin(admin.ModelAdmin):
     inlines = [DocumentLimitInline]
 
 
-class ReviewInline(admin.TabularInline):
+class ReviewInline(LabelledTabularInline):
     model = Review
     form = ReviewAdminForm
     extra = 0

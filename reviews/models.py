@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from upr_portal.db import TimeStampedModel
@@ -178,6 +179,21 @@ class ReviewQuerySet(models.QuerySet):
         """Reviews whose Working Group session has not closed, or whose dates are not known yet."""
         return self.filter(_working_group_not_closed(today, prefix="session__"))
 
+    def past(self, *, today: datetime.date | None = None):
+        """Reviews whose Working Group session has closed: the rest of ``upcoming``."""
+        return self.exclude(_working_group_not_closed(today, prefix="session__"))
+
+    def in_date_order(self):
+        """The one order of review lists: by the session's opening (undated sessions last), then session
+        number, then stakeholder deadline (unknown last), then State name. The session's dates lead, so
+        that a review without a deadline (submissions suspended) stays with its session."""
+        return self.order_by(
+            F("session__wg_start").asc(nulls_last=True),
+            "session__number",
+            F("stakeholder_deadline").asc(nulls_last=True),
+            "state__name",
+        )
+
 
 class Review(TimeStampedModel):
     """One State reviewed in one Working Group session, with the milestones around it.
@@ -258,6 +274,11 @@ class Review(TimeStampedModel):
     def __str__(self):
         # The review's one label, "State, session N", in templates, forms, messages and the admin.
         return _("%(state)s, session %(session)s") % {"state": self.state, "session": self.session.number}
+
+    @property
+    def dates_provisional(self) -> bool:
+        """The review's dates hang on its session's, and OHCHR has not confirmed those yet."""
+        return self.session.dates_provisional
 
     def clean(self):
         """Rules that span related rows, which a database constraint cannot express.
@@ -351,5 +372,5 @@ class DocumentLimit(TimeStampedModel):
         return _("%(kind)s, cycle %(cycle)s: %(words)s words") % {
             "kind": self.get_kind_display(),
             "cycle": self.cycle.number,
-            "words": self.max_words,
+            "words": number_format(self.max_words, force_grouping=True),
         }

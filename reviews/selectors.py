@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 
 from reviews.models import Review
 
@@ -10,11 +10,8 @@ from reviews.models import Review
 def upcoming_reviews(*, today: datetime.date | None = None, limit: int | None = 30) -> QuerySet[Review]:
     """Reviews whose Working Group session has not ended, or whose dates are not known yet.
 
-    Soonest stakeholder deadline first (unknown deadlines last), then session number, then State name.
+    In date order (``ReviewQuerySet.in_date_order``). Ordering by the deadline first put a session's
+    review without a deadline (submissions suspended) after every later session.
     """
-    reviews = (
-        Review.objects.upcoming(today=today)
-        .select_related("state", "session")
-        .order_by(F("stakeholder_deadline").asc(nulls_last=True), "session__number", "state__name")
-    )
+    reviews = Review.objects.upcoming(today=today).in_date_order().select_related("state", "session")
     return reviews[:limit] if limit is not None else reviews

@@ -4,6 +4,10 @@ Measures, on a throwaway test database of whatever DATABASE_URL names (SQLite by
 the time of ``load_reference_data``, and the latency and query count of the home page (signed out,
 and signed in as a demo coalition member) and of /healthz through Django's test client, so without
 network, server or static files. Compare runs on the same machine only.
+
+Then the load test of scripts/bench_load.py: the main pages at national-coalition scale, served by
+gunicorn to 20 signed-in people at once, as a share of /healthz's throughput (``--load-seconds 0``
+skips it).
 """
 
 import argparse
@@ -23,6 +27,9 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+from scripts import bench_load  # noqa: E402
+from scripts.bench_text import text_bench  # noqa: E402
 
 
 def timed(action: Callable[[], object]) -> float:
@@ -55,9 +62,14 @@ def measure(client: Client, path: str, requests: int) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200, help="requests per page (default 200)")
+    parser.add_argument("--users", type=int, default=20, help="load test: people at once (default 20)")
+    parser.add_argument(
+        "--load-seconds", type=float, default=15, help="load test: seconds measured per page (default 15; 0 skips it)"
+    )
     args = parser.parse_args()
 
     setup_test_environment()
+    bench_load.use_a_file_for_sqlite()
     test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         print(f"database: {connection.vendor} ({test_db}), {args.requests} requests per page")
@@ -74,6 +86,9 @@ def main() -> None:
         print(f"GET /         signed out       {measure(anonymous, '/', args.requests)}")
         print(f"GET /         signed in        {measure(signed_in, '/', args.requests)}")
         print(f"GET /healthz                   {measure(anonymous, '/healthz', args.requests)}")
+        text_bench()
+        if args.load_seconds:
+            bench_load.load_test(users=args.users, seconds=args.load_seconds, warmup=3)
     finally:
         connection.creation.destroy_test_db(test_db, verbosity=0)
 

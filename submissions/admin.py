@@ -1,9 +1,10 @@
 from django.contrib import admin
 
 from submissions.models import GeneratedDocument, Section, SectionVersion, Submission
+from upr_portal.admin_labels import LabelledTabularInline
 
 
-class SectionInline(admin.TabularInline):
+class SectionInline(LabelledTabularInline):
     model = Section
     extra = 0
     fields = ["position", "title", "cluster", "word_budget", "version", "body_words", "note_words", "last_edited_at"]
@@ -21,7 +22,7 @@ class SubmissionAdmin(admin.ModelAdmin):
     inlines = [SectionInline]
 
 
-class SectionVersionInline(admin.TabularInline):
+class SectionVersionInline(LabelledTabularInline):
     model = SectionVersion
     extra = 0
     can_delete = False

@@ -20,16 +20,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
 from coalitions.demo import PEOPLE
-from coalitions.models import Cluster, Coalition, Organisation
+from coalitions.models import Cluster, Coalition, Membership, Organisation, Role
 from reviews.models import Review
 from submissions.models import GeneratedDocument, Section, SectionVersion, Submission
+from submissions.sanitize import clean_html
 from submissions.services.documents import document_generate_now
 from submissions.services.sections import section_save
-from submissions.services.submissions import section_add, submission_create
+from submissions.services.submissions import section_add, submission_create, submission_limit
+from upr_portal.wordcount import count_html, count_words
 
 TEXTS = Path(__file__).resolve().parent / "demo_texts"
 
@@ -239,3 +242,186 @@ def demo_document_seed(*, submission: Submission) -> GeneratedDocument:
         return existing
     coordinator = User.objects.get(email=COORDINATOR)
     return document_generate_now(submission=submission, actor=coordinator)
+
+
+# National scale (`seed_demo --scale large`): a second submission of 30 sections, each saved 100 times.
+
+LARGE_TITLE = "Joint stakeholder submission of the Demo National UPR Coalition, national scale"
+LARGE_SECTIONS = 30
+LARGE_VERSIONS = 100
+# The final length of most sections, in words, and of two long ones: the history page's diff and
+# the editor's counting meet their worst cases there (the issue measured 716, 2,865 and 5,656 words).
+LARGE_SECTION_WORDS = (180, 260, 350, 450, 560, 700)
+LARGE_LONG_SECTIONS = {6: 2865, 13: 5656}
+# The versions grow to their final length over the first GROWTH saves (a share of the paragraphs
+# each), and every save also adds one of these sentences to one paragraph, so no two neighbouring
+# versions are the same (the save service would not record a save that changes nothing).
+GROWTH = 60
+REVISIONS = (
+    "The coalition asks the Government to report on the measures taken, with figures, by the mid-term review.",
+    "Member organisations confirmed these findings in consultations held in 2026.",
+    "The figures are those of the coalition's own monitoring unless stated otherwise.",
+    "No official data are published on this question, which is itself a concern.",
+)
+
+
+@dataclass(frozen=True)
+class _Block:
+    html: str
+    body: int
+    notes: int
+
+
+def _top_level_blocks(html: str) -> list[str]:
+    """The top-level elements of cleaned HTML, which the sanitiser writes one a line (lists and
+    tables over several lines, their inner lines indented by nothing: so count the open containers)."""
+    blocks, current, depth = [], [], 0
+    for line in html.splitlines():
+        if not line.strip():
+            continue
+        current.append(line)
+        for tag in ("ol", "ul", "table", "blockquote"):
+            depth += line.count(f"<{tag}>") + line.count(f"<{tag} ") - line.count(f"</{tag}>")
+        if depth == 0:
+            blocks.append("\n".join(current))
+            current = []
+    if current:
+        blocks.append("\n".join(current))
+    return blocks
+
+
+def _block_pool() -> list[_Block]:
+    """The latest text of every demo section, cleaned once and cut into paragraphs, lists and headings.
+
+    Word counts add up block by block (every block starts and ends with a block element, which
+    separates words), so a version's count is the sum of its blocks' counts: no text is parsed twice.
+    """
+    pool = []
+    for spec in SECTIONS:
+        if spec.versions:
+            for html in _top_level_blocks(clean_html(spec.text(len(spec.versions)))):
+                counts = count_html(html)
+                pool.append(_Block(html=html, body=counts.body, notes=counts.notes))
+    return pool
+
+
+def _revised(blocks: list[_Block], number: int) -> list[_Block]:
+    """The blocks of version ``number`` with that save's change: a sentence added to one paragraph,
+    a different paragraph and sentence from one save to the next (a new paragraph if none is one)."""
+    sentence = REVISIONS[number % len(REVISIONS)]
+    paragraphs = [i for i, block in enumerate(blocks) if block.html.startswith("<p>")]
+    if not paragraphs:
+        return [*blocks, _Block(html=f"<p>{sentence}</p>", body=count_words(sentence), notes=0)]
+    i = paragraphs[(number * 7) % len(paragraphs)]
+    block = blocks[i]
+    changed = _Block(
+        html=f"{block.html[: -len('</p>')]} {sentence}</p>", body=block.body + count_words(sentence), notes=block.notes
+    )
+    return [*blocks[:i], changed, *blocks[i + 1 :]]
+
+
+def _large_texts(pool: list[_Block], *, start: int, words: int, versions: int) -> list[tuple[str, int, int]]:
+    """(html, body words, note words) of each version of one section, oldest first."""
+    final, total, index = [], 0, start
+    while total < words:
+        block = pool[index % len(pool)]
+        final.append(block)
+        total += block.body
+        index += 1
+    texts = []
+    for number in range(1, versions + 1):
+        shown = _revised(final[: max(1, -(-len(final) * min(number, GROWTH) // GROWTH))], number)
+        texts.append(("\n".join(b.html for b in shown), sum(b.body for b in shown), sum(b.notes for b in shown)))
+    return texts
+
+
+@transaction.atomic
+def demo_large_submission_seed(
+    *, coalition: Coalition, review: Review, sections: int = LARGE_SECTIONS, versions: int = LARGE_VERSIONS
+) -> Submission:
+    """A submission with ``sections`` sections of ``versions`` saved versions each, in bulk. Atomic.
+
+    Needs coalitions.demo.demo_scale_seed() to have run (one cluster a section). The texts are the
+    demo sections' paragraphs, cleaned and counted once, combined into versions that grow and are
+    then revised; they are written in bulk rather than through section_save, which would clean and
+    count 3,000 texts one by one. Idempotent like demo_submission_seed.
+    """
+    users = {u.email: u for u in User.objects.filter(email__in=[email for email, *_rest in PEOPLE])}
+    coordinator = users[COORDINATOR]
+    submission = Submission.objects.filter(coalition=coalition, review=review, title=LARGE_TITLE).first()
+    if submission is None:
+        submission = submission_create(
+            coalition=coalition,
+            review=review,
+            actor=coordinator,
+            title=LARGE_TITLE,
+            kind=Submission.Kind.JOINT,
+            keywords=KEYWORDS,
+            executive_summary=EXECUTIVE_SUMMARY,
+        )
+    if submission.sections.exists():
+        return submission
+
+    clusters = list(
+        Cluster.objects.filter(coalition=coalition)
+        .select_related("lead_organisation")
+        .prefetch_related("organisations")
+        .order_by("pk")
+    )
+    drafters = {}
+    for membership in Membership.objects.filter(
+        coalition=coalition, is_active=True, role__in=[Role.DRAFTER, Role.CLUSTER_LEAD]
+    ).select_related("user"):
+        drafters.setdefault(membership.organisation_id, []).append(membership.user)
+    coordinators = [users[COORDINATOR], users[SECRETARIAT]]
+    budget = (submission_limit(submission).max_words - 230) // sections if submission_limit(submission) else None
+    pool = _block_pool()
+    now = timezone.now()
+    new_versions, finished = [], []
+    for number in range(sections):
+        cluster = clusters[number % len(clusters)]
+        organisations = list(cluster.organisations.all())
+        authors = [
+            person for organisation in organisations for person in drafters.get(organisation.pk, [])[:2]
+        ] or coordinators
+        section = section_add(
+            submission=submission,
+            actor=coordinator,
+            title=cluster.name if number < len(clusters) else f"{cluster.name} ({number // len(clusters) + 1})",
+            cluster=cluster,
+            word_budget=budget,
+            organisations=organisations,
+            people=authors[:2],
+        )
+        words = LARGE_LONG_SECTIONS.get(number, LARGE_SECTION_WORDS[number % len(LARGE_SECTION_WORDS)])
+        texts = _large_texts(pool, start=number * 5, words=words, versions=versions)
+        # Weeks of drafting: the first save 120 days ago, the last a few hours ago.
+        for version, (html, body_words, note_words) in enumerate(texts, start=1):
+            when = now - datetime.timedelta(days=120 * (versions - version) / versions, hours=1 + number)
+            author = (authors + coordinators)[version % (len(authors) + len(coordinators))]
+            new_versions.append(
+                SectionVersion(
+                    section=section,
+                    version=version,
+                    kind=SectionVersion.Kind.SAVE,
+                    title=section.title,
+                    body=html,
+                    body_words=body_words,
+                    note_words=note_words,
+                    author=author,
+                    created_at=when,
+                    saved_at=when,
+                )
+            )
+        section.body, section.body_words, section.note_words = texts[-1]
+        section.version = versions
+        section.last_edited_by = new_versions[-1].author
+        section.last_edited_at = new_versions[-1].saved_at
+        finished.append(section)
+    SectionVersion.objects.bulk_create(new_versions, batch_size=500)
+    # auto_now_add stamped every row with the present: the history must read as weeks of work.
+    SectionVersion.objects.filter(section__submission=submission).update(created_at=F("saved_at"))
+    Section.objects.bulk_update(
+        finished, ["body", "body_words", "note_words", "version", "last_edited_by", "last_edited_at"], batch_size=100
+    )
+    return submission

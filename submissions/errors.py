@@ -6,12 +6,20 @@ class SubmissionError(ValidationError):
     """A change the submission's rules refuse; the message is shown to the user as it is."""
 
 
-class SectionConflict(Exception):
-    """A save was based on an older version than the one stored: someone else saved in between."""
+class TextRefused(SubmissionError):
+    """A section text over a limit of submissions/text_limits.py; ``code`` says which, the message why."""
 
-    def __init__(self, section):
+
+class SectionConflict(Exception):
+    """A save was based on an older version than the one stored: someone else saved in between.
+
+    ``attempted`` is the cleaned text that was refused, for the writer to compare with the stored one.
+    """
+
+    def __init__(self, section, attempted: str = ""):
         super().__init__(f"Section {section.pk} is at version {section.version}")
         self.section = section
+        self.attempted = attempted
 
 
 def refuse_if_locked(submission) -> None:

@@ -9,6 +9,7 @@ from coalitions.selectors import current_member_organisations
 from reviews.models import Review
 from submissions.models import Section, Submission
 from submissions.widgets import SectionTextWidget
+from upr_portal.validators import validate_no_control_characters
 
 DEFAULT_SECTIONS = _(
     "Introduction and methodology\n"
@@ -36,14 +37,16 @@ class SubmissionCreateForm(forms.ModelForm):
 
     def __init__(self, *args, coalition: Coalition, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["review"].queryset = coalition.reviews.select_related("state", "session").order_by(
-            "session__number"
-        )
+        # The upcoming ones: a submission is written for a review whose session is still to come.
+        self.fields["review"].queryset = coalition.reviews.upcoming().select_related("state", "session").in_date_order()
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Start the submission")))
 
     def clean_section_titles(self):
-        return [line.strip() for line in self.cleaned_data["section_titles"].splitlines() if line.strip()]
+        titles = [line.strip() for line in self.cleaned_data["section_titles"].splitlines() if line.strip()]
+        for title in titles:
+            validate_no_control_characters(title)
+        return titles
 
 
 class SubmissionEditForm(forms.ModelForm):
@@ -92,7 +95,7 @@ class SectionSettingsForm(forms.ModelForm):
 class SectionEditForm(forms.Form):
     """The editor's form. Without JavaScript it still saves, with the same version check."""
 
-    title = forms.CharField(label=_("Section title"), max_length=300)
+    title = forms.CharField(label=_("Section title"), max_length=300, validators=[validate_no_control_characters])
     # Not django-prose-editor's sanitizer: the save service cleans with submissions/sanitize.py.
     body = forms.CharField(label=_("Text"), required=False, widget=SectionTextWidget)
     base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
@@ -110,7 +113,9 @@ class SignatoriesForm(forms.Form):
     ``cleaned_data["organisations"]`` is the chosen organisations in order (ties by name).
     """
 
-    contact_name = forms.CharField(label=_("Contact person"), max_length=200, required=False)
+    contact_name = forms.CharField(
+        label=_("Contact person"), max_length=200, required=False, validators=[validate_no_control_characters]
+    )
     contact_email = forms.EmailField(label=_("Contact person's email"), required=False)
 
     def __init__(self, *args, submission: Submission, chosen, **kwargs):

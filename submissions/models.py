@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from upr_portal.db import TimeStampedModel
+from upr_portal.validators import validate_no_control_characters
 from upr_portal.wordcount import WordCount
 
 
@@ -34,7 +35,7 @@ class Submission(TimeStampedModel):
         "reviews.Review", on_delete=models.PROTECT, related_name="submissions", verbose_name=_("review")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.JOINT)
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title"), max_length=300, validators=[validate_no_control_characters])
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.ENGLISH)
     keywords = models.CharField(
         _("keywords"), max_length=500, blank=True, help_text=_("Separate keywords with commas.")
@@ -42,7 +43,9 @@ class Submission(TimeStampedModel):
     executive_summary = models.TextField(_("executive summary"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     # The contact person named at the top of the generated document (OHCHR asks for one).
-    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_name = models.CharField(
+        _("contact person"), max_length=200, blank=True, validators=[validate_no_control_characters]
+    )
     contact_email = models.EmailField(_("contact person's email"), blank=True)
 
     class Meta:
@@ -73,7 +76,7 @@ class Section(TimeStampedModel):
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveIntegerField(_("position"), default=0)
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title"), max_length=300, validators=[validate_no_control_characters])
     cluster = models.ForeignKey(
         "coalitions.Cluster",
         on_delete=models.SET_NULL,

@@ -62,7 +62,12 @@ _CELL_SPAN = re.compile(r"[0-9]{1,3}")
 
 
 def clean_html(html: str) -> str:
+    """The text cleaned with the one allowlist. Callers that take text from users check its size and
+    nesting first (submissions/text_limits.py): nh3's parser slows down with the square of the depth."""
     cleaned = _clean_once(html)
+    if cleaned == html:
+        # _clean_once is a function of its input alone: a second pass would give the same text again.
+        return cleaned
     # Unwrapping can leave markup that the next parse nests differently (<h1><o:p><h1> gives <h2><h2>,
     # which a parser splits), so clean again until nothing changes: random markup settles within 3 passes.
     for _ in range(_MAX_PASSES):

@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.core.cache import cache
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
-from accounts.models import User
-from coalitions.models import Coalition, CoalitionOrganisation, Organisation
+from coalitions.models import Coalition, CoalitionOrganisation, Organisation, Role
+from coalitions.rules import (
+    EDITING_ROLES,
+    can,
+    is_assigned_to_section,
+    leads_section_cluster,
+    memberships_of,
+    role_in,
+    submission_is_open,
+)
+from submissions.diff import Diff, text_diff
 from submissions.models import GeneratedDocument, Section, SectionVersion, Submission, SubmissionSignatory
 from submissions.services.submissions import submission_limit
 from upr_portal.wordcount import WordCount, count_words, words_counted
@@ -25,23 +37,119 @@ def submission_with_review(*, pk: int) -> QuerySet[Submission]:
     return Submission.objects.filter(pk=pk).select_related("coalition", "review__state", "review__session__cycle")
 
 
-def sections_for_overview(*, submission: Submission) -> QuerySet[Section]:
-    return (
-        submission.sections.select_related("cluster__lead_organisation", "last_edited_by")
-        .prefetch_related(
-            Prefetch("assigned_people", queryset=User.objects.order_by("full_name")),
-            Prefetch("assigned_organisations", queryset=Organisation.objects.order_by("name")),
+class Assignees(NamedTuple):
+    """Who a section is assigned to, as (id, name) pairs in the order pages list them."""
+
+    people: tuple[tuple[int, str], ...]  # by name; the name, or the email of a person without one
+    organisations: tuple[tuple[int, str], ...]  # by name; the acronym, or the name without one
+
+
+def sections_for_overview(*, submission: Submission) -> list[Section]:
+    """The sections in order with what the overview shows of them, but not their texts (thirty
+    sections of a national submission hold megabytes; the overview works from the cached counts).
+
+    Each has ``assignees`` (``with_assignees``): two queries in all.
+    """
+    sections = list(
+        submission.sections.select_related("cluster", "last_edited_by")
+        .only(
+            *("submission", "position", "title", "word_budget", "version", "body_words", "note_words"),
+            *("last_edited_at", "cluster__name", "cluster__coalition", "cluster__lead_organisation"),
+            "last_edited_by__full_name",
+            "last_edited_by__email",
         )
         .order_by("position", "pk")
     )
+    return with_assignees(sections)
+
+
+def with_assignees(sections: list[Section]) -> list[Section]:
+    """Sets ``assignees`` (Assignees) on each section: who it is assigned to, read as values in one
+    query whatever the number of sections. The edit rule reads them too (coalitions.rules.
+    section_assignee_ids); prefetching the relations made a model object of every assignee, which
+    on the submission page cost more than the rest of the page."""
+    # Each assignee as id -> (what it is sorted by, what pages show): people by the name shown,
+    # organisations by their name (pages show the acronym).
+    people: dict[int, dict[int, tuple[str, str]]] = {section.pk: {} for section in sections}
+    organisations: dict[int, dict[int, tuple[str, str]]] = {section.pk: {} for section in sections}
+    # Both relations in one query: a section's rows are its people times its organisations (a few
+    # each), and the dicts keep each once.
+    rows = Section.objects.filter(pk__in=people).values_list(
+        *("pk", "assigned_people__id", "assigned_people__full_name", "assigned_people__email"),
+        *("assigned_organisations__id", "assigned_organisations__name", "assigned_organisations__acronym"),
+    )
+    for section_id, user_id, full_name, email, organisation_id, name, acronym in rows:
+        if user_id is not None:
+            people[section_id][user_id] = (full_name or email, full_name or email)
+        if organisation_id is not None:
+            organisations[section_id][organisation_id] = (name, acronym or name)
+
+    def in_order(assignees: dict[int, tuple[str, str]]) -> tuple[tuple[int, str], ...]:
+        ordered = sorted(assignees.items(), key=lambda item: (item[1][0].casefold(), item[0]))
+        return tuple((pk, shown) for pk, (_key, shown) in ordered)
+
+    for section in sections:
+        section.assignees = Assignees(
+            people=in_order(people[section.pk]), organisations=in_order(organisations[section.pk])
+        )
+    return sections
+
+
+class SectionCount(NamedTuple):
+    body_words: int
+    note_words: int
+    word_budget: int | None
+
+
+def section_counts(*, submission: Submission) -> list[SectionCount]:
+    """Every section's cached word counts and budget, for ``submission_totals`` on a page about one
+    section: the other sections' texts, assignees and editors are not needed there (nor whole rows)."""
+    return [SectionCount(*row) for row in submission.sections.values_list("body_words", "note_words", "word_budget")]
 
 
 def section_for_editing(*, submission: Submission, pk: int) -> QuerySet[Section]:
-    return (
-        Section.objects.filter(submission=submission, pk=pk)
-        .select_related("submission__coalition", "submission__review__session", "cluster", "last_edited_by")
+    """The section of this submission. Through the submission's own manager, so ``section.submission``
+    is the given instance without a join; the caller adds its assignees (``with_assignees``)."""
+    return submission.sections.filter(pk=pk).select_related("cluster", "last_edited_by")
+
+
+# The sections a person drafts; the coordinators' right to edit every section is left out (below).
+drafts_section = (is_assigned_to_section | leads_section_cluster) & submission_is_open
+
+
+def sections_drafted_by(*, user) -> list[Section]:
+    """The person's sections: assigned to them by name or through the organisation they act for, or in
+    a cluster they lead, in submissions still open for drafting (the edit rule, coordinators aside).
+
+    Soonest UN stakeholder deadline first (unknown last), then submission, then position. A
+    coordinator may edit every section but is listed only the ones that are theirs: all thirty
+    sections of a national submission would bury them. The query mirrors ``submissions.edit_section``
+    and the rule has the last word, so the list never offers a section the person cannot edit.
+    """
+    editing = [m for m in memberships_of(user).values() if m.role in EDITING_ROLES]
+    if not editing:
+        return []
+    by_name = Section.assigned_people.through.objects.filter(user_id=user.pk).values("section_id")
+    by_organisation = Section.assigned_organisations.through.objects.values("section_id")
+    theirs = Q()
+    for membership in editing:
+        ways = Q(pk__in=by_name) | Q(pk__in=by_organisation.filter(organisation_id=membership.organisation_id))
+        if membership.role == Role.CLUSTER_LEAD:
+            ways |= Q(cluster__lead_organisation_id=membership.organisation_id)
+        theirs |= Q(submission__coalition_id=membership.coalition_id) & ways
+    sections = (
+        Section.objects.filter(theirs, submission__status=Submission.Status.DRAFT)
+        .select_related("submission__coalition", "submission__review__state", "submission__review__session", "cluster")
         .prefetch_related("assigned_people", "assigned_organisations")
+        .order_by(
+            F("submission__review__stakeholder_deadline").asc(nulls_last=True),
+            "submission__title",
+            "submission_id",
+            "position",
+            "pk",
+        )
     )
+    return [section for section in sections if drafts_section.test(user, section)]
 
 
 @dataclass(frozen=True)
@@ -88,8 +196,53 @@ def submission_totals(*, submission: Submission, sections) -> Totals:
     )
 
 
-def versions_of(*, section: Section) -> QuerySet[SectionVersion]:
-    return section.versions.select_related("author").order_by("-version")
+def version_numbers(*, section: Section) -> list[int]:
+    """The numbers of the section's versions, newest first (numbers only: a page lists a few rows)."""
+    return list(section.versions.order_by("-version").values_list("version", flat=True))
+
+
+def versions_listed(*, section: Section, numbers) -> QuerySet[SectionVersion]:
+    """The rows of the history's list for these version numbers, without their texts."""
+    return (
+        section.versions.filter(version__in=list(numbers))
+        .select_related("author")
+        .defer("body", "title")
+        .order_by("-version")
+    )
+
+
+def version_diff(*, section: Section, before: int, after: int) -> Diff | None:
+    """The changes from version ``before`` to version ``after``; None if either does not exist.
+
+    Cached for good: a version number's text never changes (a save makes a new number, and folding
+    an autosave into the last version renumbers that row). The key adds each version's save time, which
+    tells apart the same numbers in a database built again (tests, a reset development site) while
+    the cache lives on. One query on a hit, two on a miss.
+    """
+    saved = dict(section.versions.filter(version__in=(before, after)).values_list("version", "saved_at"))
+    if before not in saved or after not in saved:
+        return None
+    stamps = f"{before}@{saved[before].timestamp()}:{after}@{saved[after].timestamp()}"
+    # v1: the shape of submissions.diff.Diff, pickled in the cache; a new shape needs v2.
+    key = f"submissions:version-diff:v1:{section.pk}:{stamps}"
+    diff = cache.get(key)
+    if diff is None:
+        bodies = dict(section.versions.filter(version__in=(before, after)).values_list("version", "body"))
+        diff = text_diff(bodies[before], bodies[after])
+        cache.set(key, diff, timeout=None)
+    return diff
+
+
+def _signatory_rows(submission: Submission) -> tuple[QuerySet[SubmissionSignatory], QuerySet[Organisation]]:
+    """The coordinators' chosen signatories in order (each marked whether still a member), and the
+    default when they chose none: the coalition's current member organisations by name."""
+    current = CoalitionOrganisation.objects.current().filter(coalition_id=submission.coalition_id)
+    chosen = (
+        SubmissionSignatory.objects.filter(submission=submission)
+        .annotate(is_member=Exists(current.filter(organisation=OuterRef("organisation"))))
+        .order_by("position", "pk")
+    )
+    return chosen, Organisation.objects.filter(coalition_memberships__in=current).order_by("name")
 
 
 def submission_signatories(submission: Submission) -> list[Organisation]:
@@ -99,18 +252,21 @@ def submission_signatories(submission: Submission) -> list[Organisation]:
     organisations by name. An organisation that has left the coalition since it was chosen no
     longer signs: it drops out of the list rather than being named for a text it left behind.
     """
-    current = CoalitionOrganisation.objects.current().filter(coalition_id=submission.coalition_id)
-    chosen = list(
-        SubmissionSignatory.objects.filter(submission=submission)
-        .annotate(is_member=Exists(current.filter(organisation=OuterRef("organisation"))))
-        .select_related("organisation__country")
-        .order_by("position", "pk")
-    )
+    chosen, default = _signatory_rows(submission)
+    chosen = list(chosen.select_related("organisation__country"))
     if chosen:
         return [signatory.organisation for signatory in chosen if signatory.is_member]
-    return list(
-        Organisation.objects.filter(coalition_memberships__in=current).select_related("country").order_by("name")
-    )
+    return list(default.select_related("country"))
+
+
+def submission_signatory_names(submission: Submission) -> tuple[list[str], bool]:
+    """The names of ``submission_signatories`` in the same order, and whether coordinators chose them:
+    what the submission page shows, without a hundred organisations' rows."""
+    chosen, default = _signatory_rows(submission)
+    rows = list(chosen.values_list("organisation__name", "is_member"))
+    if rows:
+        return [name for name, is_member in rows if is_member], True
+    return list(default.values_list("name", flat=True)), False
 
 
 def submission_signatories_chosen(submission: Submission) -> bool:
@@ -126,3 +282,31 @@ def documents_of(*, submission: Submission) -> QuerySet[GeneratedDocument]:
 def document_running(*, submission: Submission) -> GeneratedDocument | None:
     """The submission's job that is queued or running, if any (there is at most one)."""
     return submission.documents.filter(status__in=GeneratedDocument.RUNNING).order_by("-created_at").first()
+
+
+def section_read_only_reason(*, user, section: Section) -> str | None:
+    """Why the person may read the section but not edit it, in plain words; None when they may edit.
+
+    The decision is the one rule, ``submissions.edit_section`` (coalitions/rules.py): this only says
+    which of its conditions the person does not meet, so the page can tell them what would change it.
+    The section's assignees are read by ``with_assignees`` (submissions/views/common.py).
+    """
+    if can(user, "submissions.edit_section", section):
+        return None
+    submission = section.submission
+    if submission.status == Submission.Status.SUBMITTED:
+        return _("The submission was sent to OHCHR: it stays read-only.")
+    if submission.is_locked:
+        return _("The submission is marked final: nobody edits it until a coordinator reopens it for drafting.")
+    role = role_in(user, section)
+    if role not in EDITING_ROLES:
+        return _("Your role in the coalition is “%(role)s”: you can read the sections but not edit them.") % {
+            "role": Role(role).label if role else _("none")
+        }
+    names = [name for _pk, name in section.assignees.organisations]
+    names += [name for _pk, name in section.assignees.people]
+    if names:
+        return _(
+            "This section is assigned to %(names)s. A coordinator can assign it to you or to your organisation."
+        ) % {"names": ", ".join(names)}
+    return _("This section is not assigned to anyone yet. A coordinator can assign it to you or to your organisation.")

@@ -4,11 +4,12 @@ The editor may only produce markup that submissions/sanitize.py keeps (h2-h4, p,
 links, blockquote, simple tables, sup/sub and the footnote span). It never cleans text itself: the
 save service runs the portal's one cleaner on every save.
 
-static/js/editor-extensions.js adds three Tiptap extensions through the preset's ``js_modules``:
-``Footnote`` (the footnote node and its dialog), ``PasteCleanup`` (Word and Google Docs paste) and
+static/js/editor-extensions.js adds four Tiptap extensions through the preset's ``js_modules``:
+``Footnote`` (the footnote node and its dialog), ``PasteCleanup`` (Word and Google Docs paste),
 ``StaticStyles`` (stops Tiptap injecting a <style> element, which the site's CSP blocks; the same
-rules ship in static/css/editor.css). Its bare module names resolve through the import map, which
-the page renders with the request's CSP nonce.
+rules ship in static/css/editor.css) and ``MenuStates`` (the menu buttons' states for screen
+readers). Its bare module names resolve through the import map, which the page renders with the
+request's CSP nonce.
 """
 
 from django_prose_editor.widgets import ProseEditorWidget
@@ -48,6 +49,7 @@ EDITOR_EXTENSIONS = {
     "Footnote": True,
     "PasteCleanup": True,
     "StaticStyles": True,
+    "MenuStates": True,
 }
 
 importmap = ImportMap(

@@ -13,6 +13,15 @@ def pytest_collection_modifyitems(items):
     shared_rows_last(items)
 
 
+@pytest.fixture(autouse=True)
+def _rate_limits_forgotten():
+    """Every test starts with no request counted against any rate limit (accounts/throttles.py)."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    caches[settings.RATE_LIMIT_CACHE].clear()
+
+
 @dataclass(frozen=True)
 class CeleryRunner:
     """Where the tasks of a test run: ``redis-worker`` (a real worker thread) or ``in-process``."""

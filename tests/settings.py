@@ -7,6 +7,8 @@ so the same suite runs on SQLite in-process or on PostgreSQL with a real Celery 
 import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-" + "x" * 40)
+# Debug off requires a mail server; MAILERS below keeps every message in memory anyway.
+os.environ.setdefault("DJANGO_EMAIL_HOST", "console")
 
 from upr_portal.settings import *  # noqa: F403
 from upr_portal.settings import CACHES, REDIS_URL, STORAGES
@@ -36,3 +38,12 @@ if REDIS_URL:
 else:
     # A process's own cache: the development site's cache files under var/ stay out of the tests.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Rate-limit counters (accounts/throttles.py) in a cache of their own, emptied before every test
+# (tests/conftest.py), so a count left by one test never refuses another's request. Their behaviour on
+# the shared cache (Redis in CI) is tested apart (tests/accounts/test_throttles.py).
+CACHES = {
+    **CACHES,
+    "rate-limits": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rate-limits"},
+}
+RATE_LIMIT_CACHE = "rate-limits"

@@ -1,5 +1,6 @@
 """Liveness of the parts the portal depends on, for /healthz."""
 
+import datetime
 import logging
 import os
 from pathlib import Path
@@ -12,6 +13,9 @@ from django.utils import timezone
 logger = logging.getLogger(__name__)
 
 HEARTBEAT_KEY = "upr_portal:beat-heartbeat"
+# Beat queues the heartbeat task every minute (upr_portal/celery.py) and a worker records it: five
+# minutes without one means beat, or every worker, has stopped (or the two cannot reach each other).
+HEARTBEAT_STALE_AFTER = datetime.timedelta(minutes=5)
 
 
 def database_ok() -> bool:
@@ -55,3 +59,15 @@ def last_heartbeat() -> str | None:
         return cache.get(HEARTBEAT_KEY)
     except Exception:
         return None
+
+
+def beat_status(heartbeat: str | None, *, now: datetime.datetime | None = None) -> str:
+    """'ok' while the last heartbeat is recent, 'stale' once it is older than HEARTBEAT_STALE_AFTER,
+    'missing' when none was ever recorded (or it expired after a day)."""
+    if heartbeat is None:
+        return "missing"
+    try:
+        recorded = datetime.datetime.fromisoformat(heartbeat)
+    except (TypeError, ValueError):
+        return "missing"
+    return "ok" if (now or timezone.now()) - recorded <= HEARTBEAT_STALE_AFTER else "stale"

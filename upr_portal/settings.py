@@ -5,6 +5,7 @@ start without its secret key and passes ``manage.py check --deploy`` with HTTPS 
 README.md and .env.example list every variable.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -20,6 +21,10 @@ VAR_DIR = BASE_DIR / "var"
 env = EnvReader()
 
 DEBUG = env.boolean("DJANGO_DEBUG", False)
+# With debug on, errors still show the portal's own 404 and 500 pages (a demo site's users are not
+# developers); Django's technical pages only with DJANGO_DEBUG_PAGES on too (upr_portal/middleware.py).
+DEBUG_PAGES = DEBUG and env.boolean("DJANGO_DEBUG_PAGES", False)
+DEFAULT_EXCEPTION_REPORTER = "upr_portal.middleware.FriendlyExceptionReporter"
 
 SECRET_KEY = env.string("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
@@ -43,7 +48,9 @@ INSTALLED_APPS = [
     "submissions",
     "deadlines",
     "upr_portal",  # project-level management commands (seed_demo); no models
-    "django.contrib.admin",
+    # Django's admin with the portal's admin site: site administrators need two-factor sign-in there
+    # when debug is off (accounts/two_factor/admin_site.py).
+    "accounts.two_factor.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -54,19 +61,34 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_prose_editor",  # the section editor (its JavaScript and CSS are in the package's static/)
     "rules.apps.AutodiscoverRulesConfig",
+    # Two-factor sign-in: an authenticator app (TOTP) and recovery codes (static) (accounts/two_factor/).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",  # sign-in lockouts, recorded in the database and shown in the admin (accounts/throttles.py)
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "upr_portal.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether the session passed two-factor sign-in (request.user.is_verified()).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Holds a session at the code step until its code is entered; sends people whom a page asks for
+    # two-factor sign-in to set it up (accounts/two_factor/middleware.py).
+    "accounts.two_factor.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Inside the ones above, so the friendly 404 page it renders with debug on gets their headers.
+    "upr_portal.middleware.FriendlyErrorPagesMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "upr_portal.urls"
@@ -160,7 +182,50 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# Two-factor sign-in (django-otp): the name authenticator apps show beside the code, and secrets never
+# shown in the admin (a site administrator removes a lost device there; the person sets up a new one).
+OTP_TOTP_ISSUER = "UPR Coalition Portal"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
+
+# Sign-in protection (django-axes) on the portal's and the admin's sign-in. Its backend comes first: an
+# attempt from a locked-out account or address is refused before any password is hashed. Failures
+# count per account and, apart, per client address; a lockout ends AXES_COOLOFF_MINUTES after the last
+# failed attempt, and trying meanwhile starts the wait again. A success does not wipe the count: it
+# would let anyone with an account of their own go on guessing others' passwords from one address.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.integer("AXES_FAILURE_LIMIT", 10, minimum=1)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.integer("AXES_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The field of Django's sign-in form (ours and the admin's), whatever the user model calls it.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.throttles.sign_in_name"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttles.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# Every failure, and whether it was refused, stays listed in the admin; successful sign-ins are not
+# recorded: a list of where each person signs in from is a risk to members facing reprisals.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_DISABLE_ACCESS_LOG = True
+# Its start-up banner and "cleaned up 0 attempts" lines at INFO, in every command's output; lockouts
+# still log as warnings.
+AXES_VERBOSE = False
+# Behind the TLS proxy every request comes from the proxy's address; the client's own is the last one
+# the proxy appended to X-Forwarded-For (read for the limits above and below, never for anything else).
+CLIENT_IP_FROM_X_FORWARDED_FOR = env.boolean("DJANGO_BEHIND_TLS_PROXY", False)
+# The same limit and wait for failed uses of invitation links, per address and per link; password-reset
+# requests per address. Counted in the cache (Redis in production; accounts/throttles.py).
+RATE_LIMIT_CACHE = "default"
+PASSWORD_RESET_REQUESTS_PER_IP_PER_HOUR = env.integer("PASSWORD_RESET_REQUESTS_PER_IP_PER_HOUR", 20, minimum=1)
+
+# Outgoing mail limits, counted on the outbox (notifications/limits.py), so the portal cannot be used to
+# send spam or phishing under its name: invitations (and resends) one person sends, invitations sent for
+# one coalition, and invitations or password resets one address receives.
+MAIL_LIMIT_PER_SENDER_PER_HOUR = env.integer("MAIL_LIMIT_PER_SENDER_PER_HOUR", 40, minimum=1)
+MAIL_LIMIT_PER_COALITION_PER_DAY = env.integer("MAIL_LIMIT_PER_COALITION_PER_DAY", 300, minimum=1)
+MAIL_LIMIT_PER_RECIPIENT_PER_DAY = env.integer("MAIL_LIMIT_PER_RECIPIENT_PER_DAY", 5, minimum=1)
 
 LANGUAGE_CODE = "en"
 # A language is offered once its catalogue exists: a switcher must not offer what changes nothing.
@@ -194,19 +259,28 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Email: printed to the console in development (debug on, no DJANGO_EMAIL_HOST); otherwise SMTP, by
-# default to the mail relay on the machine itself (localhost:25, as Django's own default).
+# Email: the SMTP server in DJANGO_EMAIL_HOST, which debug off requires: a default would send to
+# nowhere (inside a container, localhost:25 is nothing) and every invitation would fail later. A relay
+# on the machine itself (localhost) defaults to port 25 without TLS. `console` prints each message to
+# the log of the process that sends it (a worker) instead: a choice made, for a trial without a server.
+# Debug on without DJANGO_EMAIL_HOST: the console too.
 DEFAULT_FROM_EMAIL = env.string("DJANGO_DEFAULT_FROM_EMAIL", "UPR Coalition Portal <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_SUBJECT_PREFIX = "[UPR Portal] "
 _email_host = env.string("DJANGO_EMAIL_HOST")
-if _email_host or not DEBUG:
-    _local_relay = not _email_host
+if not _email_host and not DEBUG:
+    raise ImproperlyConfigured(
+        "The environment variable DJANGO_EMAIL_HOST must be set when DJANGO_DEBUG is off: the SMTP server "
+        "that sends the portal's mail (`localhost` for a relay on this machine), or `console` to write "
+        "messages to the log instead of sending them."
+    )
+if _email_host and _email_host != "console":
+    _local_relay = _email_host in {"localhost", "127.0.0.1", "::1"}
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
-                "host": _email_host or "localhost",
+                "host": _email_host,
                 "port": env.integer("DJANGO_EMAIL_PORT", 25 if _local_relay else 587, minimum=1),
                 "username": env.string("DJANGO_EMAIL_USER", ""),
                 "password": env.string("DJANGO_EMAIL_PASSWORD", ""),
@@ -238,6 +312,31 @@ if not DEBUG:
     if env.boolean("DJANGO_BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Browser features no page of the portal uses, turned off for every page (Permissions-Policy header).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+
 # Content Security Policy: only the site's own code runs; inline scripts need the request's nonce.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
@@ -266,6 +365,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    # WeasyPrint logs every layout step at INFO; its warnings (a missing font, a refused URL) still show.
-    "loggers": {"django.db.backends": {"level": "INFO"}, "weasyprint": {"level": "WARNING"}},
+    # WeasyPrint logs every layout step at INFO, and fontTools every glyph list of every font it subsets
+    # for the PDF; their warnings (a missing font, a refused URL) still show.
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -13,6 +13,7 @@ admin.site.index_title = _("Calendar, coalitions and accounts")
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("accounts/", include("accounts.urls")),
     path("", include("coalitions.urls")),
     path("", include("submissions.urls")),

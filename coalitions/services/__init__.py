@@ -9,6 +9,7 @@ from coalitions.services.coalitions import (
     membership_change_role,
     membership_remove,
     organisation_create,
+    organisation_for_invitation,
     organisation_update,
 )
 from coalitions.services.invitations import (
@@ -19,6 +20,7 @@ from coalitions.services.invitations import (
     invitation_resend,
     invitation_revoke,
 )
+from coalitions.services.two_factor import coalition_two_factor_set
 
 __all__ = [
     "audit",
@@ -27,6 +29,7 @@ __all__ = [
     "cluster_update",
     "coalition_create",
     "coalition_organisation_remove",
+    "coalition_two_factor_set",
     "coalition_update",
     "invitation_accept",
     "invitation_accept_as_new_user",
@@ -37,5 +40,6 @@ __all__ = [
     "membership_change_role",
     "membership_remove",
     "organisation_create",
+    "organisation_for_invitation",
     "organisation_update",
 ]

@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from coalitions.models import AuditEvent, Cluster, Coalition, CoalitionOrganisation, Membership, Organisation, Role
 from coalitions.rules import forget_memberships
+from coalitions.selectors import organisation_matching
 from coalitions.services.errors import CoalitionError
+from coalitions.services.logos import delete_replaced_logo_on_commit, logo_without_metadata, stored_logo_name
 from reviews.models import Review
 from upr_portal.timezones import geneva_today
 
@@ -36,6 +38,18 @@ def organisation_create(*, name: str, kind: str, city: str, country, acronym: st
     return organisation
 
 
+def organisation_for_invitation(
+    *, actor: User, name: str, kind: str, city: str, country, acronym: str = ""
+) -> Organisation:
+    """The organisation a coordinator invites someone through after typing its name rather than
+    choosing it: one they may already change by that name (selectors.organisation_matching), else a
+    new one. Whether the name is taken elsewhere in the portal is never told or used."""
+    existing = organisation_matching(user=actor, name=name, country=country)
+    if existing is not None:
+        return existing
+    return organisation_create(name=name, kind=kind, city=city, country=country, acronym=acronym)
+
+
 @transaction.atomic
 def coalition_create(
     *,
@@ -47,11 +61,15 @@ def coalition_create(
     reviews: Iterable[Review] = (),
     logo=None,
 ) -> Coalition:
-    """Creates a coalition led by ``secretariat``, with the creator as its first coordinator. Atomic."""
+    """Creates a coalition led by ``secretariat``, with the creator as its first coordinator. Atomic.
+
+    A logo is checked as uploaded, then stored without its metadata (services/logos.py)."""
     coalition = Coalition(name=name, acronym=acronym, description=description, secretariat=secretariat)
     if logo:
         coalition.logo = logo
     coalition.full_clean()
+    if logo:
+        coalition.logo = logo_without_metadata(logo)
     coalition.save()
     coalition.reviews.set(reviews)
     CoalitionOrganisation.objects.create(
@@ -70,10 +88,16 @@ def coalition_create(
 def coalition_update(
     *, coalition: Coalition, actor: User, reviews: Iterable[Review] | None = None, **fields
 ) -> Coalition:
+    """Changes the coalition's details. Atomic. A new logo (``logo``: an upload, or "" for none) is
+    checked as uploaded and stored without its metadata; the file it replaces goes after commit."""
+    replaced_logo = stored_logo_name(coalition) if "logo" in fields else ""
     for name, value in fields.items():
         setattr(coalition, name, value)
     coalition.full_clean()
+    if fields.get("logo"):
+        coalition.logo = logo_without_metadata(fields["logo"])
     coalition.save()
+    delete_replaced_logo_on_commit(coalition=coalition, replaced=replaced_logo)
     if reviews is not None:
         coalition.reviews.set(reviews)
     audit(

@@ -17,12 +17,14 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from coalitions.models import AuditEvent, Coalition, CoalitionOrganisation, Invitation, Membership, Organisation
 from coalitions.rules import forget_memberships
 from coalitions.services.coalitions import audit
 from coalitions.services.errors import CoalitionError
+from notifications.limits import Scope, outbox_limit_reached
 from notifications.services import email_queue
 from upr_portal.timezones import geneva_today
 
@@ -85,7 +87,39 @@ def invitation_from_token(token: str) -> TokenCheck:
 INVITATION_EMAIL = "coalitions.invitation"
 
 
-def _enqueue_send(invitation: Invitation) -> None:
+def _check_mail_limits(*, coalition_id: int, actor: User, email: str) -> None:
+    """Refuses, saying when to try again, an invitation email that would go over a mail limit
+    (MAIL_LIMIT_*: per sender, per coalition, per recipient address; notifications/limits.py)."""
+    reached = outbox_limit_reached(kind=INVITATION_EMAIL, sender=actor, coalition_id=coalition_id, to_email=email)
+    if reached is None:
+        return
+    count, when = reached.limit.count, reached.when_in_words()
+    if reached.scope == Scope.SENDER:
+        message = ngettext(
+            "You have sent %(count)d invitation in the last hour, the most one person may send. "
+            "You can send more invitations %(when)s.",
+            "You have sent %(count)d invitations in the last hour, the most one person may send. "
+            "You can send more invitations %(when)s.",
+            count,
+        )
+    elif reached.scope == Scope.COALITION:
+        message = ngettext(
+            "%(count)d invitation went out for this coalition in the last 24 hours, the most the portal "
+            "sends for one coalition. You can send more invitations %(when)s.",
+            "%(count)d invitations went out for this coalition in the last 24 hours, the most the portal "
+            "sends for one coalition. You can send more invitations %(when)s.",
+            count,
+        )
+    else:
+        # Counted over the whole portal, to protect the address; the words do not say who else wrote.
+        message = _(
+            "%(email)s has received as many invitations as the portal sends to one address in 24 hours. "
+            "You can invite this address again %(when)s."
+        )
+    raise CoalitionError(message % {"count": count, "when": when, "email": email})
+
+
+def _enqueue_send(invitation: Invitation, *, sender: User) -> None:
     """Queues the invitation's email in the caller's transaction; it goes out once that commits.
 
     The message holds the invitation's id and key, not the link: the link is made when it is sent
@@ -101,6 +135,7 @@ def _enqueue_send(invitation: Invitation) -> None:
         context={"invitation": invitation.pk, "key": invitation.key},
         coalition_id=invitation.coalition_id,
         language=getattr(speaker, "language", "") or settings.LANGUAGE_CODE,
+        sender=sender,
     )
 
 
@@ -123,6 +158,7 @@ def invitation_create(
         raise CoalitionError(
             _("%(email)s already has a pending invitation: resend it from the list instead.") % {"email": email}
         )
+    _check_mail_limits(coalition_id=coalition.pk, actor=actor, email=email)
     CoalitionOrganisation.objects.get_or_create(
         coalition=coalition,
         organisation=organisation,
@@ -149,7 +185,7 @@ def invitation_create(
         role=role,
         organisation=str(organisation),
     )
-    _enqueue_send(invitation)
+    _enqueue_send(invitation, sender=actor)
     return invitation
 
 
@@ -159,6 +195,7 @@ def invitation_resend(*, invitation: Invitation, actor: User) -> Invitation:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status != Invitation.Status.PENDING:
         raise CoalitionError(_("Only a pending invitation can be sent again."))
+    _check_mail_limits(coalition_id=invitation.coalition_id, actor=actor, email=invitation.email)
     invitation.key = _new_key()
     # Until the new link is delivered the page says it is being sent, not when the old one went out.
     invitation.sent_at = None
@@ -170,7 +207,7 @@ def invitation_resend(*, invitation: Invitation, actor: User) -> Invitation:
         action=AuditEvent.Action.INVITATION_RESENT,
         subject=invitation.email,
     )
-    _enqueue_send(invitation)
+    _enqueue_send(invitation, sender=actor)
     return invitation
 
 

@@ -8,9 +8,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from coalitions import selectors, services
 from coalitions.access import get_visible_or_404, require
-from coalitions.forms import CoalitionCreateForm, CoalitionForm
+from coalitions.forms import CoalitionCreateForm, CoalitionForm, CoalitionTwoFactorForm
 from coalitions.models import Coalition, Role
 from coalitions.rules import role_in
+from upr_portal.tables import ROWS_CACHE_SECONDS, rows_digest
 
 
 def coalition_for(request, pk: int, rule: str = "coalitions.view_coalition") -> Coalition:
@@ -66,15 +67,21 @@ def coalition_create(request):
 @require_GET
 def coalition_home(request, pk: int):
     coalition = coalition_for(request, pk)
+    organisations = selectors.organisations_overview(coalition=coalition)
+    clusters = selectors.clusters_with_leads(coalition=coalition)
     return render(
         request,
         "coalitions/coalition_home.html",
         {
             "coalition": coalition,
             "my_role": role_in(request.user, coalition),
-            "reviews": selectors.coalition_reviews(coalition=coalition),
-            "organisations": selectors.member_organisations(coalition=coalition),
-            "clusters": selectors.clusters_of(coalition=coalition),
+            "reviews": selectors.coalition_reviews(coalition=coalition, upcoming=True),
+            "past_reviews": selectors.coalition_reviews(coalition=coalition, upcoming=False),
+            "organisations": organisations,
+            "clusters": clusters,
+            # The organisations and clusters column is cached under a digest of what it shows.
+            "members_key": rows_digest([organisations], clusters, coalition.pk),
+            "rows_cache_seconds": ROWS_CACHE_SECONDS,
         },
     )
 
@@ -90,12 +97,27 @@ def coalition_edit(request, pk: int):
             fields["logo"] = form.cleaned_data["logo"] or ""
         # The form only validated; the service saves, so the unsaved instance is reloaded first.
         coalition.refresh_from_db()
-        services.coalition_update(
-            coalition=coalition, actor=request.user, reviews=form.cleaned_data["reviews"], **fields
-        )
-        messages.success(request, _("The coalition's details are saved."))
-        return redirect("coalitions:home", pk=coalition.pk)
-    return render(request, "coalitions/coalition_form.html", {"form": form, "coalition": coalition})
+        try:
+            services.coalition_update(
+                coalition=coalition, actor=request.user, reviews=form.cleaned_data["reviews"], **fields
+            )
+        except ValidationError as error:
+            # A logo whose header was fine but whose pixels cannot be read (services/logos.py).
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The coalition's details are saved."))
+            return redirect("coalitions:home", pk=coalition.pk)
+    return render(
+        request,
+        "coalitions/coalition_form.html",
+        {
+            "form": form,
+            "coalition": coalition,
+            # Its own form on the same page, sent to coalitions:two_factor (coalitions/views/two_factor.py).
+            "two_factor_form": CoalitionTwoFactorForm(initial={"require_two_factor": coalition.require_two_factor}),
+            "members_without_two_factor": selectors.members_without_two_factor(coalition=coalition),
+        },
+    )
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
+from accounts.throttles import client_ip, invitation_link_failures, try_again_in
 from coalitions import selectors, services
 from coalitions.forms import AcceptInvitationForm, InvitationForm
 from coalitions.models import Invitation
@@ -37,7 +38,9 @@ def invitation_create(request, pk: int):
         try:
             # One transaction: a refused invitation leaves no new organisation behind.
             with transaction.atomic():
-                organisation = data["organisation"] or services.organisation_create(**form.new_organisation_fields())
+                organisation = data["organisation"] or services.organisation_for_invitation(
+                    actor=request.user, **form.new_organisation_fields()
+                )
                 invitation = services.invitation_create(
                     coalition=coalition,
                     actor=request.user,
@@ -101,11 +104,34 @@ def invitation_revoke(request, pk: int, invitation_pk: int):
     )
 
 
+def _link_attempts(request, token: str) -> list[str]:
+    """What failed uses of invitation links count against: the client's address and the link."""
+    return [f"address:{client_ip(request) or 'unknown'}", f"link:{token}"]
+
+
+def _count_failure(request, token: str) -> None:
+    limit = invitation_link_failures()
+    for key in _link_attempts(request, token):
+        limit.hit(key)
+
+
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request, token: str):
-    """Open to anyone holding the link; what happens depends on who is signed in."""
+    """Open to anyone holding the link; what happens depends on who is signed in.
+
+    Failed uses (an unusable link, a refused acceptance, a form sent back with errors) count per client
+    address and per link, with the sign-in's limit and wait: beyond it the link is not even read.
+    """
+    limit = invitation_link_failures()
+    wait = max(limit.wait(key) for key in _link_attempts(request, token))
+    if wait:
+        problem = _("There were too many unsuccessful attempts to use an invitation link.") + " " + try_again_in(wait)
+        response = render(request, "coalitions/invitation_problem.html", {"problem": problem}, status=429)
+        response["Retry-After"] = str(wait)
+        return response
     check = services.invitation_from_token(token)
     if not check.ok:
+        _count_failure(request, token)
         return render(request, "coalitions/invitation_problem.html", {"problem": check.problem}, status=400)
     invitation = check.invitation
     context = {"invitation": invitation}
@@ -115,6 +141,7 @@ def invitation_accept(request, token: str):
             try:
                 services.invitation_accept(invitation=invitation, user=request.user)
             except CoalitionError as error:
+                _count_failure(request, token)
                 return render(request, "coalitions/invitation_problem.html", {"problem": error.message}, status=400)
             messages.success(request, _("Welcome to %(coalition)s.") % {"coalition": invitation.coalition})
             return redirect("coalitions:home", pk=invitation.coalition_id)
@@ -139,5 +166,7 @@ def invitation_accept(request, token: str):
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome to %(coalition)s.") % {"coalition": invitation.coalition})
             return redirect("coalitions:home", pk=invitation.coalition_id)
+    if form.is_bound and form.errors:
+        _count_failure(request, token)
     context["form"] = form
     return render(request, "coalitions/invitation_accept.html", context)

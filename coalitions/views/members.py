@@ -1,17 +1,92 @@
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from coalitions import selectors, services
 from coalitions.access import require
 from coalitions.forms import DirectoryFilterForm, RoleForm
-from coalitions.models import CoalitionOrganisation, Membership
+from coalitions.models import Cluster, CoalitionOrganisation, Membership, Organisation, Role
 from coalitions.rules import can
 from coalitions.services.errors import CoalitionError
 from coalitions.views.coalitions import coalition_for
+from upr_portal.tables import ROWS_CACHE_SECONDS, reverse_each, rows_digest
+
+# Rows a page of the directory shows: a national coalition has hundreds of people.
+DIRECTORY_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True, slots=True)
+class DirectoryRow:
+    """One person as the directory lists them, put together here from plain values: the template
+    caches the rendered rows under a digest of them (upr_portal/tables.py), and at fifty rows a page
+    its own look-ups (a role's label, a reversed URL) cost more than the rest of the page."""
+
+    membership_id: int
+    name: str
+    email: str
+    organisation: str
+    organisation_url: str
+    role: str
+    manage_url: str | None  # their role and removal, for coordinators
+
+
+def directory_rows(members, *, coalition, can_manage: bool) -> list[DirectoryRow]:
+    """The rows of ``selectors.member_directory`` (values) as the page shows them."""
+    roles = {value: str(label) for value, label in Role.choices}
+    organisation_url = reverse_each("coalitions:organisation")
+    manage_url = reverse_each("coalitions:change_role", coalition.pk)
+    return [
+        DirectoryRow(
+            membership_id=m["pk"],
+            name=m["user__full_name"] or m["user__email"],
+            email=m["user__email"],
+            organisation=Organisation.display_name(m["organisation__name"], m["organisation__acronym"]),
+            organisation_url=organisation_url(m["organisation_id"]),
+            role=roles.get(m["role"], m["role"]),
+            manage_url=manage_url(m["pk"]) if can_manage else None,
+        )
+        for m in members
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class DirectoryFilter:
+    """The directory's filter form as the page shows it: the values asked for and the options, as
+    plain values, so the form's markup is cached with the rows (its selects cost as much as the rows)."""
+
+    q: str
+    kind: str
+    cluster: str
+    role: str
+    labels: tuple[str, str, str, str]  # of q, kind, cluster and role
+    kinds: tuple[tuple[str, str], ...]  # (value, label), "any kind" first
+    clusters: tuple[tuple[str, str], ...]  # (id, name), "any cluster" first
+    roles: tuple[tuple[str, str], ...]
+
+
+def directory_filter(form: DirectoryFilterForm, *, coalition) -> DirectoryFilter:
+    fields = form.fields
+    clusters = Cluster.objects.filter(coalition=coalition).order_by("name").values_list("pk", "name")
+    return DirectoryFilter(
+        **{name: str(form.data.get(name, "")) for name in ("q", "kind", "cluster", "role")},
+        labels=tuple(str(fields[name].label) for name in ("q", "kind", "cluster", "role")),
+        kinds=tuple((value, str(label)) for value, label in fields["kind"].choices),
+        clusters=(("", str(fields["cluster"].empty_label)), *((str(pk), name) for pk, name in clusters)),
+        roles=tuple((value, str(label)) for value, label in fields["role"].choices),
+    )
+
+
+def _query_without_page(request) -> str:
+    """The filters of this request as a query string, for the links to other pages of the same list."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 @login_required
@@ -27,17 +102,45 @@ def directory(request, pk: int):
         role=filters.get("role", ""),
         query=filters.get("q", ""),
     )
+    page = Paginator(members, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     can_manage = can(request.user, "coalitions.manage_members", coalition)
+    rows = directory_rows(page.object_list, coalition=coalition, can_manage=can_manage)
+    shown_filter = directory_filter(form, coalition=coalition)
     return render(
         request,
         "coalitions/directory.html",
         {
             "coalition": coalition,
             "form": form,
-            "members": members,
-            "organisations": selectors.member_organisations(coalition=coalition),
+            "filter": shown_filter,
+            "filter_key": rows_digest([shown_filter]),
+            "filtered": any(filters.values()),
+            "members": rows,
+            "rows_key": rows_digest(rows, can_manage),
+            "rows_cache_seconds": ROWS_CACHE_SECONDS,
+            "page": page,
+            "page_query": _query_without_page(request),
             "can_manage": can_manage,
-            "role_form": RoleForm() if can_manage else None,
+        },
+    )
+
+
+@login_required
+@require_GET
+def organisation_list(request, pk: int):
+    coalition = coalition_for(request, pk, "coalitions.view_members")
+    page = Paginator(selectors.member_organisations(coalition=coalition), DIRECTORY_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "coalitions/organisation_list.html",
+        {
+            "coalition": coalition,
+            "organisations": page.object_list,
+            "page": page,
+            "page_query": "",
+            "can_manage": can(request.user, "coalitions.manage_members", coalition),
         },
     )
 
@@ -55,9 +158,21 @@ def _membership(request, pk: int, membership_pk: int) -> Membership:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def change_role(request, pk: int, membership_pk: int):
+    """A member's own page for coordinators: their role, and the way to remove them. The directory
+    links here rather than carrying a role form on each of its rows."""
     membership = _membership(request, pk, membership_pk)
+    if request.method == "GET":
+        return render(
+            request,
+            "coalitions/change_role.html",
+            {
+                "coalition": membership.coalition,
+                "membership": membership,
+                "form": RoleForm(initial={"role": membership.role}),
+            },
+        )
     form = RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose one of the roles offered."))

@@ -42,15 +42,30 @@ function waitForEditor(textarea) {
   })
 }
 
-const numberFormat = new Intl.NumberFormat(document.documentElement.lang || undefined)
+const LANGUAGE = document.documentElement.lang || undefined
+// Counts as every page shows them (4,712 in English), in the page's language.
+const numberFormat = new Intl.NumberFormat(LANGUAGE)
 const n = (value) => numberFormat.format(value)
+// Every time the portal shows is Geneva time, and says so (upr_portal/templatetags/geneva_time.py).
+const GENEVA = "Europe/Zurich"
+const clock = new Intl.DateTimeFormat(LANGUAGE, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: GENEVA })
+const calendar = new Intl.DateTimeFormat(LANGUAGE, {
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  hourCycle: "h23",
+  timeZone: GENEVA,
+})
+const inGeneva = (text) => interpolate(gettext("%(when)s Geneva time"), { when: text })
 const OVER = {
   budget: [gettext("%(over)s word over the budget"), gettext("%(over)s words over the budget")],
   limit: [gettext("%(over)s word over the limit"), gettext("%(over)s words over the limit")],
 }
 const wordsOver = (over, what) => interpolate(OVER[what][over === 1 ? 0 : 1], { over: n(over) })
-const timeOf = (iso) =>
-  iso ? new Date(iso).toLocaleTimeString(document.documentElement.lang || undefined, { hour: "2-digit", minute: "2-digit" }) : ""
+const timeOf = (iso) => (iso ? inGeneva(clock.format(new Date(iso))) : "")
+const dateTimeOf = (when) => inGeneva(calendar.format(new Date(when)))
 
 // The editor's HTML as the textarea holds it: an empty document is an empty string.
 function editorHtml(editor) {
@@ -88,8 +103,11 @@ class SectionEditor {
     this.timers = {}
     this.ownDraftKeys = new Set()
     this.overState = ""
+    this.savedAt = null // when this page last saved, from the server's answer
+    this.draftKept = true // whether this browser could keep the latest unsaved text
 
     document.getElementById("editor-bar").hidden = false
+    this.status.hidden = false
     document.getElementById("word-counts-static").hidden = true
     // The editable area takes the field's label as its accessible name.
     editor.view.dom.setAttribute("aria-labelledby", "body-label")
@@ -101,6 +119,14 @@ class SectionEditor {
       event.preventDefault()
       this.blocked = null
       this.save({ autosave: false })
+    })
+    // Back online: save at once rather than at the next retry, up to a minute away.
+    window.addEventListener("online", () => {
+      if (this.timers.retry && !this.saving) {
+        clearTimeout(this.timers.retry)
+        this.timers.retry = null
+        this.save({ autosave: true })
+      }
     })
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "hidden") this.flush()
@@ -204,17 +230,21 @@ class SectionEditor {
 
   // --- Status ---------------------------------------------------------------------------------
 
+  // The status is a polite live region: it is announced when its words change, never while typing.
   setStatus(state, message = "") {
     const texts = {
-      saved: gettext("Saved"),
+      saved: this.savedAt ? interpolate(gettext("Saved at %(time)s"), { time: timeOf(this.savedAt) }) : gettext("Saved"),
       dirty: gettext("Unsaved changes"),
       saving: gettext("Saving…"),
       retrying: gettext("Not saved – retrying"),
+      offline: this.draftKept
+        ? gettext("Offline, kept in this browser")
+        : gettext("Offline and not saved: keep this page open until it is saved"),
       conflict: gettext("Conflict"),
       error: interpolate(gettext("Not saved: %(message)s"), { message }),
     }
     this.status.dataset.state = state
-    this.status.textContent = texts[state]
+    if (this.status.textContent !== texts[state]) this.status.textContent = texts[state]
   }
 
   // --- Drafts in this browser ----------------------------------------------------------------
@@ -238,7 +268,9 @@ class SectionEditor {
         }),
       )
       this.ownDraftKeys.add(key)
+      this.draftKept = true
     } catch (error) {
+      this.draftKept = false
       console.warn("The browser did not keep the draft", error)
     }
   }
@@ -278,7 +310,7 @@ class SectionEditor {
     if (!different.length) return
     const draft = different[0]
     const panel = document.getElementById("restore-offer")
-    const when = new Date(draft.savedAt).toLocaleString(document.documentElement.lang || undefined)
+    const when = dateTimeOf(draft.savedAt)
     let detail = interpolate(gettext("Written at %(when)s, based on version %(version)s."), { when, version: draft.baseVersion })
     if (draft.baseVersion !== this.baseVersion)
       detail +=
@@ -329,9 +361,10 @@ class SectionEditor {
     if (!this.conflict && !this.saving) this.save({ autosave: true, keepalive: true })
   }
 
-  scheduleRetry() {
+  // state: "offline" when the request never reached the server, "retrying" when the server failed.
+  scheduleRetry(state = "retrying") {
     this.retryDelay = Math.min(RETRY_MAX, Math.max(RETRY_MIN, this.retryDelay * 2))
-    this.setStatus("retrying")
+    this.setStatus(state)
     clearTimeout(this.timers.retry)
     this.timers.retry = setTimeout(() => {
       this.timers.retry = null
@@ -383,6 +416,7 @@ class SectionEditor {
       this.force = false
       this.baseVersion = data.version
       this.baseInput.value = data.version
+      this.savedAt = data.saved_at || new Date().toISOString()
       this.savedBody = body
       this.savedTitle = title
       if (this.isDirty()) {
@@ -409,7 +443,8 @@ class SectionEditor {
       this.setStatus("error", this.blocked)
     } else {
       this.storeDraft()
-      this.scheduleRetry()
+      // No answer at all: the network is down (or the browser knows it is offline).
+      this.scheduleRetry(!response || navigator.onLine === false ? "offline" : "retrying")
     }
   }
 
@@ -428,7 +463,10 @@ class SectionEditor {
     // The stored text was cleaned by the server's allowlist when it was saved.
     const theirs = new DOMParser().parseFromString(data.body || "", "text/html")
     document.getElementById("conflict-theirs").replaceChildren(...theirs.body.childNodes)
-    renderDiff(document.getElementById("conflict-diff"), wordsOf(data.body || ""), wordsOf(this.body()))
+    // The differences as the server's diff drew them (submissions/diff.py, templates/submissions/_diff.html):
+    // from their text to the one it refused, folded where nothing changed. Escaped by the template.
+    const diff = new DOMParser().parseFromString(data.diff_html || "", "text/html")
+    document.getElementById("conflict-diff").replaceChildren(...diff.body.childNodes)
     panel.hidden = false
     panel.focus()
   }
@@ -522,92 +560,4 @@ class SectionEditor {
   hideNewerNotice() {
     document.getElementById("newer-version")?.remove()
   }
-}
-
-// --- Word-level differences -------------------------------------------------------------------
-
-const BLOCKS = new Set(["P", "H1", "H2", "H3", "H4", "H5", "H6", "LI", "BLOCKQUOTE", "TR", "TD", "TH", "BR", "TABLE", "UL", "OL"])
-
-function wordsOf(html) {
-  const doc = new DOMParser().parseFromString(html, "text/html")
-  const parts = []
-  const walk = (node) => {
-    for (const child of node.childNodes) {
-      if (child.nodeType === 3) parts.push(child.data)
-      else if (child.nodeType === 1) {
-        if (child.hasAttribute("data-footnote")) {
-          parts.push(` [${gettext("note")}: ${child.textContent}] `)
-          continue
-        }
-        if (BLOCKS.has(child.tagName)) parts.push(" ")
-        walk(child)
-        if (BLOCKS.has(child.tagName)) parts.push(" ")
-      }
-    }
-  }
-  walk(doc.body)
-  return parts.join("").split(/\s+/).filter(Boolean)
-}
-
-// Their words struck through where only theirs has them, yours underlined where only yours has them.
-function renderDiff(target, theirs, mine) {
-  let start = 0
-  while (start < theirs.length && start < mine.length && theirs[start] === mine[start]) start++
-  let endTheirs = theirs.length
-  let endMine = mine.length
-  while (endTheirs > start && endMine > start && theirs[endTheirs - 1] === mine[endMine - 1]) {
-    endTheirs--
-    endMine--
-  }
-  const a = theirs.slice(start, endTheirs)
-  const b = mine.slice(start, endMine)
-  const ops = [] // [kind, word]
-  if (a.length * b.length > 4_000_000) {
-    target.replaceChildren(gettext("The texts differ in too many places to compare word by word."))
-    return
-  }
-  // Longest common subsequence on the differing middle.
-  const table = Array.from({ length: a.length + 1 }, () => new Uint32Array(b.length + 1))
-  for (let i = a.length - 1; i >= 0; i--)
-    for (let j = b.length - 1; j >= 0; j--)
-      table[i][j] = a[i] === b[j] ? table[i + 1][j + 1] + 1 : Math.max(table[i + 1][j], table[i][j + 1])
-  let i = 0
-  let j = 0
-  while (i < a.length || j < b.length) {
-    if (i < a.length && j < b.length && a[i] === b[j]) {
-      ops.push(["same", a[i++]])
-      j++
-    } else if (j < b.length && (i === a.length || table[i][j + 1] >= table[i + 1][j])) ops.push(["mine", b[j++]])
-    else ops.push(["theirs", a[i++]])
-  }
-  const all = [...theirs.slice(0, start).map((w) => ["same", w]), ...ops, ...theirs.slice(endTheirs).map((w) => ["same", w])]
-  if (!all.some(([kind]) => kind !== "same")) {
-    target.replaceChildren(gettext("The two texts have the same words."))
-    return
-  }
-  // Long unchanged stretches are shortened to a few words of context.
-  const context = 6
-  const nodes = []
-  let run = []
-  const flushRun = (last) => {
-    if (run.length > context * 2 + 1) {
-      const head = nodes.length ? run.slice(0, context).join(" ") : ""
-      const tail = last ? "" : run.slice(-context).join(" ")
-      nodes.push(`${head} … ${tail} `)
-    } else if (run.length) nodes.push(run.join(" ") + " ")
-    run = []
-  }
-  for (let k = 0; k < all.length; k++) {
-    const [kind, word] = all[k]
-    if (kind === "same") {
-      run.push(word)
-      continue
-    }
-    flushRun(false)
-    const element = document.createElement(kind === "mine" ? "ins" : "del")
-    element.textContent = word
-    nodes.push(element, " ")
-  }
-  flushRun(true)
-  target.replaceChildren(...nodes)
 }

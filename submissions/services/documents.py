@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -267,6 +268,17 @@ def _fail(document_id: int, reason: str, *, expected) -> bool:
     return bool(updated)
 
 
+def document_is_stale(document: GeneratedDocument, *, now: datetime.datetime | None = None) -> bool:
+    """Whether ``documents_fail_stale`` would fail this job (the same two conditions, on one row)."""
+    now = now or timezone.now()
+    if document.status == Status.QUEUED:
+        return document.created_at < now - QUEUED_TIMEOUT
+    running = (Status.COUNTING, Status.RENDERING_PDF, Status.RENDERING_DOCX)
+    return (
+        document.status in running and document.started_at is not None and document.started_at < now - RUNNING_TIMEOUT
+    )
+
+
 def documents_fail_stale(*, submission: Submission | None = None, now: datetime.datetime | None = None) -> int:
     """Fails the jobs that will never finish: queued too long (the message was lost) or running past
     the hard time limit (the worker process was killed). A failed job is reported, never dropped.
@@ -274,15 +286,19 @@ def documents_fail_stale(*, submission: Submission | None = None, now: datetime.
     Called before a submission's documents are shown or queued, and every few minutes by beat.
     """
     now = now or timezone.now()
-    stale = GeneratedDocument.objects.filter(status=Status.QUEUED, created_at__lt=now - QUEUED_TIMEOUT)
-    stuck = GeneratedDocument.objects.filter(
-        status__in=[Status.COUNTING, Status.RENDERING_PDF, Status.RENDERING_DOCX],
-        started_at__lt=now - RUNNING_TIMEOUT,
+    running = [Status.COUNTING, Status.RENDERING_PDF, Status.RENDERING_DOCX]
+    # One query for both kinds: the submission page asks on every view.
+    found = GeneratedDocument.objects.filter(
+        Q(status=Status.QUEUED, created_at__lt=now - QUEUED_TIMEOUT)
+        | Q(status__in=running, started_at__lt=now - RUNNING_TIMEOUT)
     )
     if submission is not None:
-        stale, stuck = stale.filter(submission=submission), stuck.filter(submission=submission)
+        found = found.filter(submission=submission)
+    found = list(found.order_by("pk").values_list("pk", "status"))
+    stale = [pk for pk, status in found if status == Status.QUEUED]
+    stuck = [pk for pk, status in found if status != Status.QUEUED]
     failed = 0
-    for document_id in stale.values_list("pk", flat=True):
+    for document_id in stale:
         failed += _fail(
             document_id,
             _(
@@ -292,7 +308,7 @@ def documents_fail_stale(*, submission: Submission | None = None, now: datetime.
             % {"minutes": QUEUED_TIMEOUT.seconds // 60},
             expected=[Status.QUEUED],
         )
-    for document_id in stuck.values_list("pk", flat=True):
+    for document_id in stuck:
         failed += _fail(
             document_id,
             _(
@@ -300,7 +316,7 @@ def documents_fail_stale(*, submission: Submission | None = None, now: datetime.
                 "stopped. Try again; if it happens again, tell the site's administrators."
             )
             % {"seconds": HARD_TIME_LIMIT},
-            expected=[Status.COUNTING, Status.RENDERING_PDF, Status.RENDERING_DOCX],
+            expected=running,
         )
     return failed
 

@@ -3,6 +3,10 @@
 Every save names the version it was based on. The section row is locked while the save compares
 that version with the stored one, so of two saves based on the same version exactly one wins and
 the other is refused with the stored text, for the writer to merge: nothing is overwritten silently.
+
+The lock covers the version check and the writes only. Checking a text against the limits, cleaning
+and counting it happen before the lock is taken: they take milliseconds for a real section but grow
+with the text, and a lock held meanwhile made every other save wait (on SQLite, every write).
 """
 
 from __future__ import annotations
@@ -18,10 +22,22 @@ from accounts.models import User
 from submissions.errors import SectionConflict, SubmissionError, refuse_if_locked
 from submissions.models import Section, SectionVersion
 from submissions.sanitize import clean_html
-from upr_portal.wordcount import count_html
+from submissions.text_limits import check_text
+from upr_portal.wordcount import WordCount, count_html
 
 # Autosaves by the same author within this window update one version instead of adding one each.
 AUTOSAVE_FOLD_WINDOW = datetime.timedelta(minutes=5)
+# What a save or a restore writes to the section's row.
+_TEXT_FIELDS = [
+    "body",
+    "title",
+    "body_words",
+    "note_words",
+    "version",
+    "last_edited_by",
+    "last_edited_at",
+    "updated_at",
+]
 
 
 @dataclass(frozen=True)
@@ -59,7 +75,18 @@ def _record_version(*, section: Section, author: User, kind: str, restored_from:
     )
 
 
-@transaction.atomic
+def _prepared(body: str) -> tuple[str, WordCount]:
+    """The text checked against the limits (TextRefused), cleaned and counted: never inside a lock.
+
+    The cleaned text is checked too, so a stored text always passes the limits it is saved under and
+    saving it again is never refused.
+    """
+    check_text(body)
+    cleaned = clean_html(body)
+    check_text(cleaned)
+    return cleaned, count_html(cleaned)
+
+
 def section_save(
     *,
     section_id: int,
@@ -69,60 +96,56 @@ def section_save(
     title: str | None = None,
     autosave: bool = False,
 ) -> SaveResult:
-    """Stores a new text for a section if it was based on the stored version. Atomic.
+    """Stores a new text for a section if it was based on the stored version.
 
-    Raises SectionConflict (carrying the stored section) when ``base_version`` is not the stored
-    version. The text is cleaned with the one allowlist before it is stored or counted.
+    The text is checked against the limits (raises TextRefused), cleaned with the one allowlist and
+    counted first; then one transaction locks the section's row, compares versions and writes.
+    Raises SectionConflict (carrying the stored section and the cleaned text) when ``base_version``
+    is not the stored version.
     """
-    section = Section.objects.select_for_update().select_related("submission").get(pk=section_id)
-    refuse_if_locked(section.submission)
-    if base_version != section.version:
-        raise SectionConflict(section)
-    cleaned = clean_html(body)
-    new_title = section.title if title is None else title.strip() or section.title
-    if cleaned == section.body and new_title == section.title and section.version > 0:
-        return SaveResult(section=section, version=section.versions.order_by("-version").first(), changed=False)
-    counts = count_html(cleaned)
-    section.body = cleaned
-    section.title = new_title
-    section.body_words = counts.body
-    section.note_words = counts.notes
-    section.version += 1
-    section.last_edited_by = author
-    section.last_edited_at = timezone.now()
-    section.save(
-        update_fields=[
-            "body",
-            "title",
-            "body_words",
-            "note_words",
-            "version",
-            "last_edited_by",
-            "last_edited_at",
-            "updated_at",
-        ]
-    )
-    kind = SectionVersion.Kind.AUTOSAVE if autosave else SectionVersion.Kind.SAVE
-    version = _record_version(section=section, author=author, kind=kind)
+    cleaned, counts = _prepared(body)
+    with transaction.atomic():
+        section = Section.objects.select_for_update().select_related("submission").get(pk=section_id)
+        refuse_if_locked(section.submission)
+        if base_version != section.version:
+            raise SectionConflict(section, attempted=cleaned)
+        new_title = section.title if title is None else title.strip() or section.title
+        if cleaned == section.body and new_title == section.title and section.version > 0:
+            return SaveResult(section=section, version=section.versions.order_by("-version").first(), changed=False)
+        section.body = cleaned
+        section.title = new_title
+        section.body_words = counts.body
+        section.note_words = counts.notes
+        section.version += 1
+        section.last_edited_by = author
+        section.last_edited_at = timezone.now()
+        section.save(update_fields=_TEXT_FIELDS)
+        kind = SectionVersion.Kind.AUTOSAVE if autosave else SectionVersion.Kind.SAVE
+        version = _record_version(section=section, author=author, kind=kind)
     return SaveResult(section=section, version=version, changed=True)
 
 
-@transaction.atomic
 def section_restore(*, section_id: int, author: User, version: int) -> SaveResult:
-    """Makes an earlier version the current text; the restore is itself a new version. Atomic."""
-    section = Section.objects.select_for_update().select_related("submission").get(pk=section_id)
-    refuse_if_locked(section.submission)
-    old = section.versions.filter(version=version).first()
+    """Makes an earlier version the current text; the restore is itself a new version.
+
+    The old text goes through the same limits, cleaning and counting as a save, before one
+    transaction locks the section's row and writes (a version's text never changes, so it can be
+    read before the lock).
+    """
+    old = SectionVersion.objects.filter(section_id=section_id, version=version).only("title", "body").first()
     if old is None:
         raise SubmissionError(_("There is no version %(number)d of this section.") % {"number": version})
-    counts = count_html(clean_html(old.body))
-    section.body = clean_html(old.body)
-    section.title = old.title
-    section.body_words = counts.body
-    section.note_words = counts.notes
-    section.version += 1
-    section.last_edited_by = author
-    section.last_edited_at = timezone.now()
-    section.save()
-    new = _record_version(section=section, author=author, kind=SectionVersion.Kind.RESTORE, restored_from=version)
+    cleaned, counts = _prepared(old.body)
+    with transaction.atomic():
+        section = Section.objects.select_for_update().select_related("submission").get(pk=section_id)
+        refuse_if_locked(section.submission)
+        section.body = cleaned
+        section.title = old.title
+        section.body_words = counts.body
+        section.note_words = counts.notes
+        section.version += 1
+        section.last_edited_by = author
+        section.last_edited_at = timezone.now()
+        section.save(update_fields=_TEXT_FIELDS)
+        new = _record_version(section=section, author=author, kind=SectionVersion.Kind.RESTORE, restored_from=version)
     return SaveResult(section=section, version=new, changed=True)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Max, Sum
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -38,10 +39,14 @@ def _check_budgets(submission: Submission, *, section: Section | None, budget: i
     if total > limit.max_words:
         raise SubmissionError(
             _(
-                "The sections' budgets would add up to %(total)d words, more than the limit of %(limit)d. "
-                "%(left)d words are left to share out."
+                "The sections' budgets would add up to %(total)s words, more than the limit of %(limit)s. "
+                "%(left)s words are left to share out."
             )
-            % {"total": total, "limit": limit.max_words, "left": max(limit.max_words - (others or 0), 0)}
+            % {
+                "total": number_format(total, force_grouping=True),
+                "limit": number_format(limit.max_words, force_grouping=True),
+                "left": number_format(max(limit.max_words - (others or 0), 0), force_grouping=True),
+            }
         )
 
 

@@ -21,6 +21,7 @@ def section_for(request, submission_pk: int, pk: int, rule: str = "submissions.v
         pk=pk,
     )
     section.submission = submission
+    selectors.with_assignees([section])
     if rule != "submissions.view_section":
         require(request.user, rule, section)
     return section

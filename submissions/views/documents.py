@@ -62,14 +62,19 @@ def document_rows(documents: list[GeneratedDocument], sections: list[Section]) -
 def documents_context(request, submission: Submission, sections: list[Section], *, whole_panel: bool = True) -> dict:
     """What the documents panel of the submission page needs (a constant number of queries); the
     status endpoint, polled every second or two, asks for the job's part only."""
-    services.documents_fail_stale(submission=submission)
     documents = list(selectors.documents_of(submission=submission)[:HISTORY_LENGTH])
+    # A job that will never finish is failed before it is shown. Only one job runs at a time and it
+    # is the newest, so the list tells: the page asks the database again only when one is stale.
+    if any(services.document_is_stale(document) for document in documents):
+        services.documents_fail_stale(submission=submission)
+        documents = list(selectors.documents_of(submission=submission)[:HISTORY_LENGTH])
     rows = document_rows(documents, sections)
     context = {"document_rows": rows, "latest": rows[0] if rows else None}
     if whole_panel:
+        names, chosen = selectors.submission_signatory_names(submission)
         context |= {
-            "signatories": selectors.submission_signatories(submission),
-            "signatories_chosen": selectors.submission_signatories_chosen(submission),
+            "signatories": names,
+            "signatories_chosen": chosen,
             "can_generate": can(request.user, "submissions.generate_documents", submission),
         }
     return context

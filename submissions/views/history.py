@@ -1,5 +1,8 @@
+from itertools import pairwise
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -8,33 +11,46 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from coalitions.rules import can
 from submissions import selectors
-from submissions.diff import word_diff
 from submissions.errors import SubmissionError
 from submissions.services import sections as section_services
 from submissions.views.common import section_for
+
+VERSIONS_PER_PAGE = 20
+
+
+def _number(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
 
 
 @login_required
 @require_GET
 def history(request, pk: int, section_pk: int):
+    """The versions of a section, a page at a time, and the changes between two of them.
+
+    Without a choice, the changes of the latest version. The list reads no text; the diff reads the
+    two texts it compares, once: it is cached for good (selectors.version_diff).
+    """
     section = section_for(request, pk, section_pk)
-    versions = list(selectors.versions_of(section=section))
-    by_number = {v.version: v for v in versions}
-    try:
-        a = int(request.GET.get("a", 0))
-        b = int(request.GET.get("b", 0))
-    except ValueError:
-        a = b = 0
-    diff = None
-    older = newer = None
+    numbers = selectors.version_numbers(section=section)
+    page = Paginator(numbers, VERSIONS_PER_PAGE).get_page(request.GET.get("page"))
+    versions = list(selectors.versions_listed(section=section, numbers=page.object_list))
+    # Each row offers its own changes: against the version saved before it, which may be on the next page.
+    previous = dict(pairwise(numbers))
+    rows = [(version, previous.get(version.version)) for version in versions]
+
+    a, b = _number(request.GET.get("a")), _number(request.GET.get("b"))
+    older = newer = diff = None
     if a and b:
-        older, newer = by_number.get(min(a, b)), by_number.get(max(a, b))
-        if older is None or newer is None:
+        older, newer = min(a, b), max(a, b)
+    elif len(numbers) >= 2:
+        older, newer = numbers[1], numbers[0]
+    if older is not None:
+        diff = selectors.version_diff(section=section, before=older, after=newer)
+        if diff is None:
             raise Http404
-        diff = word_diff(older.body, newer.body)
-    elif len(versions) >= 2:
-        newer, older = versions[0], versions[1]
-        diff = word_diff(older.body, newer.body)
     return render(
         request,
         "submissions/history.html",
@@ -42,8 +58,12 @@ def history(request, pk: int, section_pk: int):
             "coalition": section.submission.coalition,
             "submission": section.submission,
             "section": section,
-            "versions": versions,
+            "numbers": numbers,
+            "page": page,
+            "rows": rows,
             "diff": diff,
+            # The pages of the list keep the comparison the reader chose.
+            "pagination_query": f"a={older}&b={newer}" if a and b else "",
             "older": older,
             "newer": newer,
             "can_restore": can(request.user, "submissions.edit_section", section),
@@ -55,7 +75,7 @@ def history(request, pk: int, section_pk: int):
 @require_http_methods(["GET", "POST"])
 def restore(request, pk: int, section_pk: int, version: int):
     section = section_for(request, pk, section_pk, "submissions.edit_section")
-    old = section.versions.filter(version=version).select_related("author").first()
+    old = section.versions.filter(version=version).select_related("author").defer("body").first()
     if old is None:
         raise Http404
     if request.method == "POST":
@@ -78,7 +98,8 @@ def restore(request, pk: int, section_pk: int, version: int):
             "submission": section.submission,
             "section": section,
             "old": old,
-            "diff": word_diff(section.body, old.body),
+            # The stored text is the text of the latest version: both sides are versions, and cached.
+            "diff": selectors.version_diff(section=section, before=section.version, after=version),
             "cancel_url": reverse("submissions:history", args=[pk, section_pk]),
         },
     )

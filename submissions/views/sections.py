@@ -2,17 +2,20 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.two_factor.policy import TwoFactorRequired
 from coalitions.access import REFUSALS
 from coalitions.rules import can
-from submissions import presence, selectors
-from submissions.errors import SectionConflict, SubmissionError
+from submissions import presence, selectors, text_limits
+from submissions.diff import text_diff
+from submissions.errors import SectionConflict, SubmissionError, TextRefused
 from submissions.forms import SectionEditForm, SectionSettingsForm
 from submissions.models import Section
 from submissions.rendering import render_with_notes
@@ -115,7 +118,7 @@ def section_delete(request, pk: int, section_pk: int):
 
 def _editor_context(request, section, form, conflict=None) -> dict:
     submission = section.submission
-    sections = list(selectors.sections_for_overview(submission=submission))
+    sections = list(selectors.section_counts(submission=submission))
     totals = selectors.submission_totals(submission=submission, sections=sections)
     others = totals.counted - totals.counted_words(section)
     return {
@@ -138,6 +141,7 @@ def section_read(request, pk: int, section_pk: int):
     section = section_for(request, pk, section_pk)
     context = _editor_context(request, section, None)
     context["rendered"] = render_with_notes(section.body)
+    context["read_only_reason"] = selectors.section_read_only_reason(user=request.user, section=section)
     return render(request, "submissions/section_read.html", context)
 
 
@@ -163,11 +167,14 @@ def section_edit(request, pk: int, section_pk: int):
                 form = SectionEditForm(
                     {**request.POST.dict(), "base_version": conflict.section.version},
                 )
+                context = _editor_context(request, section, form, conflict=conflict.section)
+                context["conflict_diff"] = text_diff(conflict.section.body, conflict.attempted)
+                return render(request, "submissions/section_edit.html", context, status=409)
+            except TextRefused as refusal:
+                # Over a limit: said next to the text, which stays in the form as it was sent.
+                form.add_error("body", refusal)
                 return render(
-                    request,
-                    "submissions/section_edit.html",
-                    _editor_context(request, section, form, conflict=conflict.section),
-                    status=409,
+                    request, "submissions/section_edit.html", _editor_context(request, section, form), status=400
                 )
             messages.success(request, _("Saved."))
             return redirect("submissions:section_edit", pk=pk, section_pk=section_pk)
@@ -182,17 +189,28 @@ def _json_error(status: int, code: str, message: str) -> JsonResponse:
 
 @require_POST
 def section_save(request, pk: int, section_pk: int):
-    """The editor's save API: JSON in, JSON out; 409 with the stored text when versions differ."""
+    """The editor's save API: JSON in, JSON out; 409 with the stored text and the differences when
+    versions differ, 400 with the reason when the text is over a limit (submissions/text_limits.py)."""
     if not request.user.is_authenticated:
         return _json_error(401, "signed_out", _("You are signed out. Sign in again in another tab, then retry."))
     try:
         section = section_for(request, pk, section_pk, "submissions.edit_section")
     except Http404:
         return _json_error(404, "not_found", _("This section does not exist or is not yours to see."))
+    except TwoFactorRequired as refusal:
+        # The coalition asks for two-factor sign-in, which this session has not passed: the editor
+        # shows the reason, and the text stays in the browser.
+        return _json_error(403, "two_factor_required", refusal.reason)
     except PermissionDenied:
         return _json_error(403, "forbidden", str(REFUSALS["submissions.edit_section"]))
     try:
-        payload = json.loads(request.body or b"{}")
+        raw = request.body
+    except RequestDataTooBig:
+        # Over DATA_UPLOAD_MAX_MEMORY_SIZE Django refuses to read the body at all: its length is all we know.
+        refusal = text_limits.too_large(int(request.META.get("CONTENT_LENGTH") or 0))
+        return _json_error(400, refusal.code, refusal.message)
+    try:
+        payload = json.loads(raw or b"{}")
         body = payload["body"]
         base_version = payload["base_version"]
         # Strict types: a version is a whole number, never a float or a boolean coerced into one.
@@ -228,9 +246,15 @@ def section_save(request, pk: int, section_pk: int):
                 "body": stored.body,
                 "saved_by": str(stored.last_edited_by or ""),
                 "saved_at": stored.last_edited_at.isoformat() if stored.last_edited_at else None,
+                # From their text to the one refused: struck through only theirs, underlined only yours.
+                "diff_html": render_to_string(
+                    "submissions/_diff.html", {"diff": text_diff(stored.body, conflict.attempted)}, request=request
+                ),
             },
             status=409,
         )
+    except TextRefused as refusal:
+        return _json_error(400, refusal.code, refusal.message)
     except SubmissionError as error:
         return _json_error(403, "locked", error.message)
     saved = result.section

@@ -1,3 +1,6 @@
+import datetime
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -14,6 +17,7 @@ from submissions.models import Submission
 from submissions.services import submissions as services
 from submissions.views.common import submission_for
 from submissions.views.documents import documents_context
+from upr_portal.tables import ROWS_CACHE_SECONDS, reverse_each, rows_digest
 
 
 @login_required
@@ -61,21 +65,10 @@ def submission_create(request, coalition_pk: int):
 @require_GET
 def submission_detail(request, pk: int):
     submission = submission_for(request, pk)
-    sections = list(selectors.sections_for_overview(submission=submission))
+    sections = selectors.sections_for_overview(submission=submission)
     totals = selectors.submission_totals(submission=submission, sections=sections)
-    rows = []
-    for section in sections:
-        counted = totals.counted_words(section)
-        budget = section.word_budget
-        rows.append(
-            {
-                "section": section,
-                "counted": counted,
-                "percent": min(round(100 * counted / budget), 100) if budget else 0,
-                "over": bool(budget) and counted > budget,
-                "can_edit": can(request.user, "submissions.edit_section", section),
-            }
-        )
+    can_manage = can(request.user, "submissions.manage_sections", submission)
+    rows = section_rows(request.user, submission, sections, totals, can_manage=can_manage)
     return render(
         request,
         "submissions/submission_detail.html",
@@ -83,9 +76,11 @@ def submission_detail(request, pk: int):
             "coalition": submission.coalition,
             "submission": submission,
             "rows": rows,
+            "rows_key": rows_digest(rows, can_manage),
+            "rows_cache_seconds": ROWS_CACHE_SECONDS,
             "totals": totals,
             "can_change": can(request.user, "submissions.change_submission", submission),
-            "can_manage": can(request.user, "submissions.manage_sections", submission),
+            "can_manage": can_manage,
             "can_change_status": can(request.user, "submissions.change_status", submission),
             **documents_context(request, submission, sections),
         },
@@ -108,6 +103,74 @@ def submission_edit(request, pk: int):
         "submissions/submission_edit.html",
         {"coalition": submission.coalition, "submission": submission, "form": form},
     )
+
+
+@dataclass(frozen=True, slots=True)
+class SectionRow:
+    """One section as the submission page's table shows it: plain values, put together here.
+
+    The table is rendered from these alone, and cached under a digest of them (upr_portal/tables.py):
+    any change to what a row shows (a save, a new title, an assignee, who may edit) is a new key, so a
+    cached table is never out of date. At thirty sections, rendering the rows cost more than the rest
+    of the page.
+    """
+
+    number: int
+    title: str
+    url: str  # the editor for those who may edit, the reading page for the others
+    can_edit: bool
+    cluster: str  # "" when there is none, or when it is named like the section
+    organisations: str
+    people: str
+    counted: int
+    budget: int | None
+    percent: int
+    over: bool
+    last_edited_by: str
+    last_edited_at: datetime.datetime | None
+    history_url: str
+    settings_url: str | None  # these two for coordinators
+    move_url: str | None
+    is_first: bool
+    is_last: bool
+
+
+def section_rows(user, submission: Submission, sections, totals, *, can_manage: bool) -> list[SectionRow]:
+    edit_url = reverse_each("submissions:section_edit", submission.pk)
+    read_url = reverse_each("submissions:section", submission.pk)
+    history_url = reverse_each("submissions:history", submission.pk)
+    settings_url = reverse_each("submissions:section_settings", submission.pk)
+    move_url = reverse_each("submissions:section_move", submission.pk)
+    rows = []
+    for number, section in enumerate(sections, start=1):
+        counted = totals.counted_words(section)
+        budget = section.word_budget
+        can_edit = can(user, "submissions.edit_section", section)
+        cluster = section.cluster.name if section.cluster is not None else ""
+        rows.append(
+            SectionRow(
+                number=number,
+                title=section.title,
+                url=(edit_url if can_edit else read_url)(section.pk),
+                can_edit=can_edit,
+                # A cluster named like its section ("Rights of the child" in "Rights of the child") says nothing new.
+                cluster="" if cluster.strip().casefold() == section.title.strip().casefold() else cluster,
+                organisations=", ".join(name for _pk, name in section.assignees.organisations),
+                people=", ".join(name for _pk, name in section.assignees.people),
+                counted=counted,
+                budget=budget,
+                percent=min(round(100 * counted / budget), 100) if budget else 0,
+                over=bool(budget) and counted > budget,
+                last_edited_by=str(section.last_edited_by or ""),
+                last_edited_at=section.last_edited_at,
+                history_url=history_url(section.pk),
+                settings_url=settings_url(section.pk) if can_manage else None,
+                move_url=move_url(section.pk) if can_manage else None,
+                is_first=number == 1,
+                is_last=number == len(sections),
+            )
+        )
+    return rows
 
 
 STATUS_QUESTIONS = {

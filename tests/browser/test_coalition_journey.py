@@ -123,7 +123,7 @@ def test_coordinator_creates_a_coalition_and_an_invited_drafter_joins(
         expect(invitee.get_by_role("heading", name=COALITION, level=1)).to_be_visible()
         expect(invitee.get_by_role("status")).to_contain_text(f"Welcome to {COALITION}.")
         invitee.get_by_role("navigation", name="Coalition").get_by_role("link", name="Members").click()
-        people = invitee.get_by_role("table", name="People of the coalition, by organisation.")
+        people = invitee.get_by_role("table", name="People of the coalition, by name.")
         expect(people.get_by_role("row").filter(has_text="Amina Diallo")).to_contain_text(SECRETARIAT)
         expect(people.get_by_role("row").filter(has_text=INVITEE_NAME)).to_contain_text(MEMBER_ORG)
     finally:

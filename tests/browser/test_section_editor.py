@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import BrowserContext, Page, expect
 
 from coalitions.models import Role
@@ -14,12 +15,15 @@ from submissions.models import Section, SectionVersion
 from submissions.services.sections import section_save
 from submissions.services.submissions import section_add, submission_create
 from tests.factories import DocumentLimitFactory, MembershipFactory, ReviewFactory
+from upr_portal.timezones import GENEVA
 from upr_portal.wordcount import count_html
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASTE_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "paste"
 EDITABLE = ".ProseMirror[contenteditable=true]"
+# After a save in the page: the time of the save, in Geneva time and saying so.
+SAVED_AT = re.compile(r"^Saved at \d\d:\d\d Geneva time$")
 
 PASTE = """
 (args) => {
@@ -129,7 +133,7 @@ def test_write_with_footnotes_and_a_pasted_word_list_then_reload(live_server, pa
     expect(editor).not_to_contain_text("·")
     expect(editor).not_to_contain_text("mso-")
 
-    expect(page.locator("#save-status")).to_have_text("Saved", timeout=15_000)
+    expect(page.locator("#save-status")).to_have_text(SAVED_AT, timeout=15_000)
     setup.section.refresh_from_db()
     stored = setup.section.body
     for words in (
@@ -185,7 +189,7 @@ def test_a_save_based_on_an_old_version_shows_both_texts_and_keeps_every_word(li
     editor_a.click()
     page_a.keyboard.type("Alpha wrote about prison visits.")
     page_a.get_by_role("button", name="Save", exact=True).click()
-    expect(page_a.locator("#save-status")).to_have_text("Saved")
+    expect(page_a.locator("#save-status")).to_have_text(SAVED_AT)
     setup.section.refresh_from_db()
     assert setup.section.version == 1
 
@@ -196,8 +200,11 @@ def test_a_save_based_on_an_old_version_shows_both_texts_and_keeps_every_word(li
     expect(page_b.locator("#save-status")).to_have_text("Conflict")
     expect(page_b.locator("#conflict-theirs")).to_contain_text("Alpha wrote about prison visits.")
     expect(editor_b).to_have_text("Beta wrote about pre-trial detention.")
-    expect(page_b.locator("#conflict-diff ins").first).to_have_text("Beta")
-    expect(page_b.locator("#conflict-diff del").first).to_have_text("Alpha")
+    # The server's diff (submissions/diff.py), from their text to B's, word by word inside the paragraph.
+    diff = page_b.locator("#conflict-diff .diff-block")
+    expect(diff).to_have_count(1)
+    expect(diff.locator("del")).to_have_text(["removed: Alpha", "removed: prison visits."])
+    expect(diff.locator("ins")).to_have_text(["added: Beta", "added: pre-trial detention."])
     setup.section.refresh_from_db()
     assert setup.section.version == 1  # nothing was overwritten
 
@@ -206,7 +213,7 @@ def test_a_save_based_on_an_old_version_shows_both_texts_and_keeps_every_word(li
     page_b.keyboard.type(" Alpha wrote about prison visits.")
     page_b.get_by_role("button", name="I have merged: save my text").click()
     expect(panel).to_be_hidden()
-    expect(page_b.locator("#save-status")).to_have_text("Saved")
+    expect(page_b.locator("#save-status")).to_have_text(SAVED_AT)
     setup.section.refresh_from_db()
     assert setup.section.version == 2
     assert "Beta wrote about pre-trial detention. Alpha wrote about prison visits." in setup.section.body
@@ -238,7 +245,7 @@ def test_autosave_retries_when_the_server_refuses_a_request(live_server, page: P
     # The text is kept in the browser meanwhile.
     kept = page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('upr-portal:section-draft:'))")
     assert kept
-    expect(page.locator("#save-status")).to_have_text("Saved", timeout=15_000)
+    expect(page.locator("#save-status")).to_have_text(SAVED_AT, timeout=15_000)
     assert calls["count"] >= 2
     setup.section.refresh_from_db()
     assert "Typed while the server was down." in setup.section.body
@@ -252,7 +259,8 @@ def test_unsaved_text_left_in_the_browser_is_offered_back(live_server, page: Pag
     editor = open_editor(page, setup.url)
     editor.click()
     page.keyboard.type("Words the server never received.")
-    expect(page.locator("#save-status")).to_have_text("Not saved – retrying", timeout=10_000)
+    # The request never reached a server: said as being offline, the text kept in this browser.
+    expect(page.locator("#save-status")).to_have_text("Offline, kept in this browser", timeout=10_000)
     setup.section.refresh_from_db()
     assert setup.section.version == 0
     # The network is gone when the page is left: the keepalive save on leaving fails too (a route
@@ -269,7 +277,7 @@ def test_unsaved_text_left_in_the_browser_is_offered_back(live_server, page: Pag
     expect(editor).not_to_contain_text("Words the server never received.")
     page.get_by_role("button", name="Restore my unsaved text").click()
     expect(editor).to_contain_text("Words the server never received.")
-    expect(page.locator("#save-status")).to_have_text("Saved", timeout=15_000)
+    expect(page.locator("#save-status")).to_have_text(SAVED_AT, timeout=15_000)
     setup.section.refresh_from_db()
     assert "Words the server never received." in setup.section.body
 
@@ -293,7 +301,7 @@ def test_over_budget_shows_in_colour_and_words_and_typing_continues(live_server,
     page.keyboard.type(" eight")
     expect(editor).to_have_text("one two three four five six seven eight")
     expect(counter).to_contain_text("3 words over the budget")
-    expect(page.locator("#save-status")).to_have_text("Saved", timeout=15_000)
+    expect(page.locator("#save-status")).to_have_text(SAVED_AT, timeout=15_000)
     setup.section.refresh_from_db()
     assert setup.section.body_words == 8
 
@@ -375,3 +383,118 @@ def test_presence_shows_who_else_is_editing_and_a_newer_version(live_server, bro
         for opened in context.pages:
             leave(opened)
         context.close()
+
+
+LONG_TEXT = "".join(f"<p>Paragraph {n} on conditions of detention and access to lawyers.</p>" for n in range(80))
+
+
+def in_view(page: Page, selector: str) -> bool:
+    """Whether the element is wholly inside the window as it is scrolled now."""
+    box = page.locator(selector).bounding_box()
+    height = page.viewport_size["height"]
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height
+
+
+def test_save_status_stays_in_view_beside_the_counts_in_a_long_section(live_server, page: Page, setup: Setup):
+    sign_in(page.context, live_server, setup.user)
+    page.set_viewport_size({"width": 1280, "height": 720})
+    editor = open_editor(page, setup.url)
+    status = page.locator("#save-status")
+    expect(status).to_have_attribute("role", "status")
+    expect(status).to_have_attribute("aria-live", "polite")
+
+    page.evaluate(
+        "([selector, html]) => document.querySelector(selector).editor.commands.setContent(html)", [EDITABLE, LONG_TEXT]
+    )
+    editor.press("Control+End")
+    page.keyboard.type(" More.")
+    expect(status).to_have_text("Unsaved changes")
+    # Typing at the end of a long text: the page is scrolled far down (the editor scrolls smoothly to
+    # the cursor), and the status and counts stay in view all the same.
+    page.wait_for_function("() => window.scrollY > 1000")
+    page.wait_for_timeout(500)
+    assert (in_view(page, "#save-status"), in_view(page, "#section-count"), in_view(page, "#save-button")) == (
+        True,
+        True,
+        True,
+    )
+    status_box, counts_box = status.bounding_box(), page.locator("#word-counts").bounding_box()
+    # Side by side in one bar, not one above the other.
+    assert status_box["x"] + status_box["width"] <= counts_box["x"]
+    assert abs(status_box["y"] - counts_box["y"]) < counts_box["height"]
+
+    expect(status).to_have_text(SAVED_AT, timeout=15_000)
+    page.mouse.wheel(0, -800)  # reading back up the text
+    page.wait_for_timeout(200)
+    assert in_view(page, "#save-status")
+    setup.section.refresh_from_db()
+    assert "Paragraph 79 on conditions of detention and access to lawyers. More." in setup.section.body
+
+
+def test_saved_at_gives_the_time_of_the_save_in_geneva_time(live_server, page: Page, setup: Setup):
+    sign_in(page.context, live_server, setup.user)
+    editor = open_editor(page, setup.url)
+    editor.click()
+    page.keyboard.type("A sentence.")
+
+    expect(page.locator("#save-status")).to_have_text(SAVED_AT, timeout=15_000)
+
+    setup.section.refresh_from_db()
+    saved = timezone.localtime(setup.section.last_edited_at, GENEVA)
+    expect(page.locator("#save-status")).to_have_text(f"Saved at {saved:%H:%M} Geneva time")
+
+
+def test_offline_typing_is_kept_in_the_browser_and_saved_once_back_online(live_server, page: Page, setup: Setup):
+    sign_in(page.context, live_server, setup.user)
+    editor = open_editor(page, setup.url)
+    status = page.locator("#save-status")
+    page.context.set_offline(True)
+
+    editor.click()
+    page.keyboard.type("Written on a train without network.")
+
+    expect(status).to_have_text("Offline, kept in this browser", timeout=10_000)
+    expect(status).to_have_attribute("data-state", "offline")
+    kept = page.evaluate(
+        "() => Object.keys(localStorage).filter(k => k.startsWith('upr-portal:section-draft:'))"
+        ".map(k => JSON.parse(localStorage.getItem(k)).body)"
+    )
+    assert kept == ["<p>Written on a train without network.</p>"]
+    # Typing on while offline leaves the status as it is.
+    page.keyboard.type(" Still.")
+    expect(status).to_have_text("Offline, kept in this browser")
+
+    page.context.set_offline(False)
+    # Back online, it saves at once instead of waiting for the next retry.
+    expect(status).to_have_text(SAVED_AT, timeout=5_000)
+    setup.section.refresh_from_db()
+    assert setup.section.body == "<p>Written on a train without network. Still.</p>"
+
+
+def font_size(page: Page, selector: str) -> float:
+    return page.locator(selector).first.evaluate("(el) => parseFloat(getComputedStyle(el).fontSize)")
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_headings_in_the_text_are_smaller_than_the_page_title(live_server, page: Page, setup: Setup, width):
+    section_save(
+        section_id=setup.section.pk,
+        author=setup.user,
+        body="<h2>Background</h2><h3>Detention</h3><h4>Pre-trial</h4><p>Text.</p>",
+        base_version=0,
+    )
+    sign_in(page.context, live_server, setup.user)
+    page.set_viewport_size({"width": width, "height": 800})
+    open_editor(page, setup.url)
+
+    title = font_size(page, "main h2.h4")
+    sizes = [font_size(page, f"{EDITABLE} {level}") for level in ("h2", "h3", "h4")]
+
+    assert sizes == sorted(sizes, reverse=True)
+    assert max(sizes) < title
+    body = font_size(page, f"{EDITABLE} p")
+    assert min(sizes) >= body
+
+    page.goto(setup.url.replace("/edit/", "/"))
+    read = [font_size(page, f".submission-text {level}") for level in ("h2", "h3", "h4")]
+    assert max(read) < font_size(page, "main h2.h4")

@@ -165,3 +165,21 @@ def test_failure_of_a_replaced_invitation_link_is_neither_shown_nor_told(world):
 
     invitation.refresh_from_db()
     assert (invitation.delivery_error, Notification.objects.count()) == ("", 0)
+
+
+def test_invitation_subject_and_text_are_plain_text_not_html_escaped(world, django_capture_on_commit_callbacks):
+    world.coalition.name = "Women's Rights & Justice Coalition"
+    world.coalition.save()
+    inviter = UserFactory(full_name="Siobhán O'Brien")
+    MembershipFactory(coalition=world.coalition, user=inviter, organisation=world.secretariat, role=Role.COORDINATOR)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(world, email="plain.text@example.org", actor=inviter)
+
+    [email] = mail.outbox
+    [(html, _mimetype)] = email.alternatives
+    assert email.subject == "Action needed: You are invited to join Women's Rights & Justice Coalition"
+    assert message_to("plain.text@example.org").subject == email.subject
+    assert "Siobhán O'Brien invites you to join Women's Rights & Justice Coalition on the UPR" in email.body
+    # The HTML part stays escaped, as HTML must be.
+    assert "Women&#x27;s Rights &amp; Justice Coalition" in html

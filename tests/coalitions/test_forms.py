@@ -1,5 +1,6 @@
 """What the coalition forms offer and refuse before any service runs."""
 
+import datetime
 import io
 import random
 
@@ -18,8 +19,14 @@ from coalitions.forms import (
 )
 from coalitions.models import CoalitionOrganisation
 from tests.coalitions.conftest import add_organisation
+from tests.factories import ReviewFactory, SessionFactory, StateFactory
 
 pytestmark = pytest.mark.django_db
+
+ONE_LINE_ERROR = (
+    "Write this on one line, without line breaks or tabs: it contains an invisible control character "
+    "(often copied along with text from another program)."
+)
 
 
 def image_file(name: str, image_format: str, size: tuple[int, int] = (40, 20), noise: bool = False):
@@ -97,21 +104,48 @@ def test_invitation_form_needs_an_organisation_or_a_new_one(world):
     }
 
 
-def test_invitation_form_refuses_a_new_organisation_whose_name_is_taken(world):
+def test_invitation_form_says_nothing_of_a_name_another_coalition_uses(world):
+    # Whether an organisation is in the portal is not the inviter's to learn (coalitions/selectors.py,
+    # organisation_matching): the form takes the name like any other.
     data = {
         "email": "x@example.org",
         "role": "drafter",
         "org_kind": "ngo",
-        "org_name": world.org_a.name.upper(),
+        "org_name": world.other_member.organisation.name.upper(),
         "org_city": "Lomé",
         "org_country": world.org_a.country_id,
     }
 
     form = InvitationForm(data, coalition=world.coalition)
 
-    assert form.errors == {
-        "org_name": ["An organisation with this name is already in the portal: choose it in the list above."]
-    }
+    assert (form.errors, form.new_organisation_fields()["name"]) == ({}, data["org_name"])
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("full_name", "Nadia\r\nBcc: everyone@example.org"), ("org_name", "Alpha\tRights"), ("org_city", "Lo\x9bmé")],
+    ids=["name-crlf", "organisation-tab", "city-c1-control"],
+)
+def test_invitation_form_refuses_control_characters_in_names(world, field, value):
+    data = {"email": "x@example.org", "role": "drafter", "org_kind": "ngo", "org_name": "New Org", "org_city": "Lomé"}
+    data |= {"org_country": world.org_a.country_id, field: value}
+
+    form = InvitationForm(data, coalition=world.coalition)
+
+    assert form.errors == {field: [ONE_LINE_ERROR]}
+
+
+def test_accept_form_refuses_a_line_break_in_the_name():
+    form = AcceptInvitationForm(
+        {
+            "full_name": "Nadia\nDiallo",
+            "password1": "a long and unusual passphrase",
+            "password2": "a long and unusual passphrase",
+        },
+        email="nadia@example.org",
+    )
+
+    assert form.errors == {"full_name": [ONE_LINE_ERROR]}
 
 
 def test_invitation_form_refuses_an_organisation_of_another_coalition(world):
@@ -177,9 +211,7 @@ def test_coalition_form_refuses_an_svg_logo(world):
 
     form = coalition_form(world, svg)
 
-    assert form.errors == {
-        "logo": ["Upload a valid image. The file you uploaded was either not an image or a corrupted image."]
-    }
+    assert form.errors == {"logo": ["Upload the logo as a PNG, JPEG or WebP image."]}
 
 
 @pytest.mark.parametrize("image_format", ["PNG", "JPEG", "WEBP"])
@@ -208,3 +240,23 @@ def test_accept_form_refuses_a_password_like_the_email_address():
     )
 
     assert form.errors == {"password1": ["The password is too similar to the email address."]}
+
+
+def test_coalition_form_offers_upcoming_reviews_in_date_order_and_keeps_a_chosen_past_one(world):
+    today = datetime.date.today()
+
+    def review(name: str, number: int, start: datetime.date):
+        session = SessionFactory(number=number, wg_start=start, wg_end=start + datetime.timedelta(days=11))
+        return ReviewFactory(state=StateFactory(name=name), session=session)
+
+    later = review("Later", 61, today + datetime.timedelta(days=300))
+    past_chosen = review("Past and chosen", 62, today - datetime.timedelta(days=400))
+    review("Past", 63, today - datetime.timedelta(days=60))
+    sooner = review("Sooner", 64, today + datetime.timedelta(days=90))
+    world.coalition.reviews.set([past_chosen])
+
+    offered = list(CoalitionForm(instance=world.coalition).fields["reviews"].queryset)
+
+    # Past sessions are not offered, except the one the coalition already works on (saving keeps it).
+    assert [r for r in offered if r in (later, past_chosen, sooner)] == [past_chosen, sooner, later]
+    assert [r.state.name for r in offered if r.state.name == "Past"] == []

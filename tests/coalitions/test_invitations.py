@@ -532,3 +532,49 @@ def test_delivery_refused_for_good_is_shown_at_once_and_told_to_the_coordinators
         )
     ]
     assertContains(invitations_page(client, world), f"Could not be delivered: {REFUSED}")
+
+
+# A typed organisation name: matched only to an organisation the coordinator may already change.
+
+
+def invite_through_typed_name(world: World, client, name: str):
+    client.force_login(world.people["coordinator"])
+    return client.post(
+        reverse("coalitions:invitation_create", args=[world.coalition.pk]),
+        {
+            "email": "typed.name@example.org",
+            "role": Role.DRAFTER,
+            "org_name": name,
+            "org_kind": Organisation.Kind.NGO,
+            "org_city": "Accra",
+            "org_country": world.org_a.country_id,
+        },
+    )
+
+
+def test_invitation_through_the_typed_name_of_a_member_organisation_joins_it(world, client):
+    before = Organisation.objects.count()
+
+    response = invite_through_typed_name(world, client, world.org_a.name.lower())
+
+    assertRedirects(
+        response, reverse("coalitions:invitations", args=[world.coalition.pk]), fetch_redirect_response=False
+    )
+    invitation = Invitation.objects.get(email="typed.name@example.org")
+    assert (invitation.organisation, Organisation.objects.count()) == (world.org_a, before)
+
+
+def test_invitation_through_the_name_of_another_coalitions_organisation_reveals_nothing(world, client):
+    outside = world.other_member.organisation
+
+    response = invite_through_typed_name(world, client, outside.name)
+
+    # The same answer as for a name nobody uses, and a new organisation of that name: the inviter does
+    # not learn that the other one exists, nor gets to change its profile.
+    assertRedirects(
+        response, reverse("coalitions:invitations", args=[world.coalition.pk]), fetch_redirect_response=False
+    )
+    invitation = Invitation.objects.get(email="typed.name@example.org")
+    assert invitation.organisation != outside
+    assert (invitation.organisation.name, invitation.organisation.city) == (outside.name, "Accra")
+    assert list(Organisation.objects.filter(name=outside.name).order_by("pk")) == [outside, invitation.organisation]

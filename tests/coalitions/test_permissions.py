@@ -45,7 +45,9 @@ CELL_IDS = [f"{action}-{role}" for action, role, _outcome in CELLS]
 def database_state() -> dict:
     """Everything a coalition page could change: compared before and after every refused request."""
     return {
-        "coalitions": list(Coalition.objects.order_by("pk").values_list("pk", "name", "acronym", "description")),
+        "coalitions": list(
+            Coalition.objects.order_by("pk").values_list("pk", "name", "acronym", "description", "require_two_factor")
+        ),
         "organisations": list(Organisation.objects.order_by("pk").values_list("pk", "name", "acronym", "city")),
         "member organisations": list(
             CoalitionOrganisation.objects.order_by("pk").values_list("pk", "status", "left_on")
@@ -100,6 +102,11 @@ def _check_coalition_created(world: World, role: str) -> None:
 def _check_coalition_changed(world: World, role: str) -> None:
     world.coalition.refresh_from_db()
     assert (world.coalition.name, world.coalition.acronym) == ("Child Rights Coalition", "CRC")
+
+
+def _check_two_factor_required(world: World, role: str) -> None:
+    world.coalition.refresh_from_db()
+    assert world.coalition.require_two_factor is True
 
 
 def _check_reminder_settings_changed(world: World, role: str) -> None:
@@ -220,6 +227,15 @@ SPECS: dict[str, Spec] = {
         redirects_to=coalition_url("home"),
         check=_check_coalition_changed,
     ),
+    "require two-factor sign-in of the members": Spec(
+        "POST",
+        coalition_url("two_factor"),
+        rule="coalitions.require_two_factor",
+        data=lambda world: {"require_two_factor": "on"},
+        snapshot=lambda world: Coalition.objects.filter(pk=world.coalition.pk).values_list("require_two_factor").get(),
+        redirects_to=coalition_url("edit"),
+        check=_check_two_factor_required,
+    ),
     "change the coalition's reminder settings": Spec(
         "POST",
         lambda world: reverse("deadlines:coalition_reminders", args=[world.coalition.pk]),
@@ -249,6 +265,17 @@ SPECS: dict[str, Spec] = {
         "GET",
         coalition_url("directory"),
         shows=lambda world, role: [world.target.user.email, escape(str(world.org_b))],
+    ),
+    "view the member organisations": Spec(
+        "GET",
+        coalition_url("member_organisations"),
+        shows=lambda world, role: [escape(str(world.org_a)), escape(str(world.org_b))],
+    ),
+    "open a member's role page": Spec(
+        "GET",
+        lambda world: reverse("coalitions:change_role", args=[world.coalition.pk, world.target.pk]),
+        rule="coalitions.manage_members",
+        shows=lambda world, role: ["Role of Tariq Target", '<option value="drafter" selected>'],
     ),
     "change a member's role": Spec(
         "POST",
@@ -564,6 +591,7 @@ COALITION_PAGES = {
     "reminder settings": "deadlines:coalition_reminders",
     "sent mail": "coalitions:mail",
     "directory": "coalitions:directory",
+    "member organisations": "coalitions:member_organisations",
     "clusters": "coalitions:clusters",
     "add cluster": "coalitions:cluster_create",
     "invitations": "coalitions:invitations",

@@ -11,10 +11,19 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains
 
 from coalitions import selectors, services
-from coalitions.models import Coalition, Organisation, Role
+from coalitions.models import Coalition, CoalitionOrganisation, Organisation, Role
+from coalitions.views.members import DIRECTORY_PAGE_SIZE
 from notifications.models import OutboxMessage
 from tests.coalitions.conftest import add_organisation, new_coalition
-from tests.factories import ClusterFactory, MembershipFactory, OrganisationFactory, ReviewFactory, UserFactory
+from tests.factories import (
+    ClusterFactory,
+    CoalitionFactory,
+    CoalitionOrganisationFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    ReviewFactory,
+    UserFactory,
+)
 from tests.factories.notifications import OutboxMessageFactory
 
 pytestmark = pytest.mark.django_db
@@ -110,7 +119,7 @@ def assert_same_queries_at_both_sizes(client, grower: Grower, url_of, listed) ->
 
 def test_coalition_home_queries_do_not_grow(client, grower):
     def listed(response):
-        return len(response.context["organisations"]) + len(response.context["clusters"])
+        return response.context["organisations"].count + len(response.context["clusters"])
 
     assert_same_queries_at_both_sizes(
         client, grower, lambda: reverse("coalitions:home", args=[grower.coalition.pk]), listed
@@ -119,7 +128,7 @@ def test_coalition_home_queries_do_not_grow(client, grower):
 
 def test_member_directory_queries_do_not_grow(client, grower):
     def listed(response):
-        return len(response.context["members"]) + len(response.context["organisations"])
+        return len(response.context["members"])
 
     assert_same_queries_at_both_sizes(
         client, grower, lambda: reverse("coalitions:directory", args=[grower.coalition.pk]), listed
@@ -144,8 +153,17 @@ def test_filtered_member_directory_lists_only_the_matching_people(client, grower
 
     response = client.get(f"{reverse('coalitions:directory', args=[grower.coalition.pk])}?{query}")
 
-    assert sorted(m.user.full_name for m in response.context["members"]) == sorted(
+    assert sorted(m.name for m in response.context["members"]) == sorted(
         grower.coalition.memberships.filter(role=Role.DRAFTER).values_list("user__full_name", flat=True)
+    )
+
+
+def test_member_organisations_queries_do_not_grow(client, grower):
+    def listed(response):
+        return len(response.context["organisations"])
+
+    assert_same_queries_at_both_sizes(
+        client, grower, lambda: reverse("coalitions:member_organisations", args=[grower.coalition.pk]), listed
     )
 
 
@@ -210,6 +228,34 @@ def test_my_coalitions_queries_do_not_grow(client):
     )
 
 
+def test_my_coalitions_queries_do_not_grow_with_coalitions_and_members(client):
+    # 1 coalition of 2 members, then 3 of 20: the counts are subqueries, never a query per coalition.
+    grower = CoalitionsGrower()
+    client.force_login(grower.coordinator)
+    grower.grow_to(1)
+    client.get(reverse("coalitions:mine"))  # Warms per-process caches (content types, templates).
+
+    def grow_members_to(members: int) -> None:
+        for coalition in Coalition.objects.filter(memberships__user=grower.coordinator):
+            for _ in range(members - coalition.memberships.count()):
+                MembershipFactory(coalition=coalition, organisation=add_organisation(coalition).organisation)
+
+    def counts(response) -> list[tuple[int, int]]:
+        return [(c.people_count, c.organisation_count) for c in response.context["coalitions"]]
+
+    small, small_response = queries_for(client, reverse("coalitions:mine"))
+    grower.grow_to(3)
+    grow_members_to(20)
+    large, large_response = queries_for(client, reverse("coalitions:mine"))
+
+    # Members: the coordinator and the shared organisation's drafter, then one per added organisation;
+    # organisations: the secretariat and the shared one, then each added one.
+    assert (counts(small_response), counts(large_response)) == ([(2, 2)], [(20, 20)] * 3)
+    assertContains(large_response, "20 organisations", count=3)
+    assertContains(large_response, "20 people", count=3)
+    assert large == small
+
+
 def test_organisation_profile_queries_do_not_grow(client):
     grower = CoalitionsGrower()
 
@@ -235,6 +281,20 @@ def test_my_coalitions_counts_every_active_person_and_organisation(client, world
     assert (coalition.people_count, coalition.organisation_count) == (5, 3)
     assertContains(response, "3 organisations")
     assertContains(response, "5 people")
+
+
+def test_coalitions_for_user_counts_zero_without_current_organisations(client):
+    coalition = CoalitionFactory(name="Coalition being set up")
+    member = MembershipFactory(coalition=coalition)
+    MembershipFactory(coalition=coalition, is_active=False)
+    CoalitionOrganisationFactory(coalition=coalition, status=CoalitionOrganisation.Status.LEFT)
+    client.force_login(member.user)
+
+    response = client.get(reverse("coalitions:mine"))
+
+    [listed] = response.context["coalitions"]
+    assert (listed.people_count, listed.organisation_count) == (1, 0)
+    assertContains(response, "0 organisations")
 
 
 def test_coalitions_for_user_lists_only_active_memberships(world):
@@ -286,3 +346,63 @@ def test_sent_mail_queries_do_not_grow(client):
 
     assert (len(one_response.context["page"].object_list), len(three_response.context["page"].object_list)) == (1, 3)
     assert three == one
+
+
+# At the size of a national coalition (issue 9): past a page of the directory, past the organisations
+# the coalition's home names one by one, the same queries as at three. Counts only: `make bench` times.
+
+
+def national_coalition(organisations: int, people: int, clusters: int):
+    coordinator = UserFactory(full_name="Coral Coordinator")
+    coalition = new_coalition(name=f"National coalition of {organisations}")
+    MembershipFactory(coalition=coalition, user=coordinator, organisation=coalition.secretariat, role=Role.COORDINATOR)
+    members = [add_organisation(coalition).organisation for _ in range(organisations - 1)]
+    for n in range(people - 1):
+        MembershipFactory(coalition=coalition, organisation=members[n % len(members)], role=Role.DRAFTER)
+    for n in range(clusters):
+        ClusterFactory(coalition=coalition, name=f"National theme {n}", lead_organisation=members[n % len(members)])
+    return coalition, coordinator
+
+
+def national_queries(client, url_name: str, sizes) -> list[tuple[int, object]]:
+    results = []
+    for organisations, people, clusters in sizes:
+        coalition, coordinator = national_coalition(organisations, people, clusters)
+        client.force_login(coordinator)
+        url = reverse(url_name, args=[coalition.pk])
+        client.get(url)  # Warms per-process caches (content types, templates) so both counts are alike.
+        results.append(queries_for(client, url))
+    return results
+
+
+def test_member_directory_queries_past_a_page_of_people_are_those_of_three(client):
+    (small, small_response), (large, large_response) = national_queries(
+        client, "coalitions:directory", [(3, 3, 1), (20, DIRECTORY_PAGE_SIZE + 15, 12)]
+    )
+
+    shown = (len(small_response.context["members"]), len(large_response.context["members"]))
+    assert (shown, large_response.context["page"].paginator.count) == ((3, DIRECTORY_PAGE_SIZE), 65)
+    assert large == small
+
+
+def test_member_organisations_queries_past_a_page_of_organisations_are_those_of_three(client):
+    (small, small_response), (large, large_response) = national_queries(
+        client, "coalitions:member_organisations", [(3, 3, 1), (DIRECTORY_PAGE_SIZE + 5, 60, 1)]
+    )
+
+    assert (len(small_response.context["organisations"]), len(large_response.context["organisations"])) == (
+        3,
+        DIRECTORY_PAGE_SIZE,
+    )
+    assert large == small
+
+
+def test_coalition_home_queries_past_the_organisations_it_names_are_those_of_three(client):
+    (small, small_response), (large, large_response) = national_queries(
+        client, "coalitions:home", [(3, 3, 1), (selectors.OVERVIEW_ORGANISATIONS + 10, 40, 30)]
+    )
+
+    small_overview, large_overview = small_response.context["organisations"], large_response.context["organisations"]
+    assert (len(small_overview.listed), large_overview.listed, large_overview.count) == (3, (), 25)
+    assert len(large_response.context["clusters"]) == 30
+    assert large == small

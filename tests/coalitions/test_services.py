@@ -309,3 +309,39 @@ def test_forgetting_memberships_reaches_a_lazy_request_user(world):
     forget_memberships(lazy)
 
     assert memberships_of(lazy) == {}
+
+
+def test_new_coalition_with_a_secretariat_name_already_used_says_nothing_of_it(client):
+    # Anyone signed in may create a coalition: a refusal of a taken name would list who uses the portal.
+    existing = OrganisationFactory(name="Centre for Civil Rights")
+    client.force_login(UserFactory())
+
+    response = client.post(
+        reverse("coalitions:create"),
+        {
+            "name": "Coalition for Open Data",
+            "org_name": "centre for civil rights",
+            "org_kind": Organisation.Kind.NGO,
+            "org_city": "Lusaka",
+            "org_country": StateFactory().pk,
+        },
+    )
+
+    coalition = Coalition.objects.get(name="Coalition for Open Data")
+    assertRedirects(response, reverse("coalitions:home", args=[coalition.pk]), fetch_redirect_response=False)
+    assert coalition.secretariat != existing
+    assert (coalition.secretariat.name, coalition.secretariat.city) == ("centre for civil rights", "Lusaka")
+
+
+def test_organisation_name_with_a_line_break_is_refused_by_the_service():
+    with pytest.raises(ValidationError) as refused:
+        services.organisation_create(
+            name="Alpha\r\nRights", kind=Organisation.Kind.NGO, city="Quito", country=StateFactory()
+        )
+
+    assert refused.value.message_dict == {
+        "name": [
+            "Write this on one line, without line breaks or tabs: it contains an invisible control character "
+            "(often copied along with text from another program)."
+        ]
+    }

@@ -6,6 +6,7 @@ from pytest_django.asserts import assertContains
 
 from deadlines.services import reminders_scan
 from tests.deadlines.conftest import coalition_on, geneva, review_due
+from tests.factories.accounts import sign_in_with_two_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +14,8 @@ pytestmark = pytest.mark.django_db
 def test_reminder_claims_listed_read_only_in_the_admin(client, django_user_model):
     coalition_on(review_due(geneva(2026, 3, 9, 23, 59), state="Atlantis"), "a@example.org")
     reminders_scan(now=geneva(2026, 3, 2, 8))
-    client.force_login(django_user_model.objects.create_superuser(email="admin@example.org", password="pw"))
+    admin = django_user_model.objects.create_superuser(email="admin@example.org", password="pw")
+    sign_in_with_two_factor(client, admin)
 
     listing = client.get(reverse("admin:deadlines_reminderclaim_changelist"))
     adding = client.get(reverse("admin:deadlines_reminderclaim_add"))

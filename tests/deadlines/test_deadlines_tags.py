@@ -40,7 +40,8 @@ def test_coalition_due_lists_what_is_ahead_with_links_and_the_timeline():
 
     later = today + datetime.timedelta(days=40)
     assert items(html) == [
-        f"{day.day} {day:%B} {day.year}, 23:59 – Stakeholder submission deadline (Atlantis Review status: Scheduled )",
+        f"{day.day} {day:%B} {day.year}, 23:59 Geneva time – Stakeholder submission deadline "
+        "(Atlantis Review status: Scheduled )",
         f"{later.day} {later:%B} {later.year} – Review in the Working Group (Atlantis Review status: Scheduled )",
     ]
     assert f'<a href="{reverse("submissions:list", args=[coalition.pk])}">Stakeholder submission deadline</a>' in html

@@ -149,6 +149,23 @@ def test_digest_email_lists_what_is_late_and_what_is_coming(drafts, site_url):
     assert report.queued == 5
 
 
+def test_digest_email_marks_the_dates_of_a_provisional_session(site_url):
+    review = review_due(geneva(2026, 3, 12, 23, 59), state="Atlantis")
+    review.session.dates_provisional = True
+    review.session.save(update_fields=["dates_provisional"])
+    coalition_on(review, "coordinator@example.org", role=Role.COORDINATOR, name="Atlantis UPR Coalition")
+
+    reminders_scan(now=geneva(2026, 3, 2, 0, 15))
+    outbox_send_pending(message_ids=[ReminderClaim.objects.get(kind="digest").message_id])
+
+    [email] = mail.outbox
+    assert (
+        "Due in the next two weeks\n- 12 March 2026, 23:59 (provisional): Stakeholder submission deadline – "
+        f"Atlantis, session {review.session.number} (in 10 days)\n"
+    ) in email.body
+    assert "12 March 2026, 23:59 (provisional) (in 10 days)</li>" in email.alternatives[0].content
+
+
 def test_reminder_refused_for_good_is_told_to_the_coordinators(settings):
     coalition = coalition_on(review_due(DEADLINE), "wrong@example.org")
     coordinator = MembershipFactory(coalition=coalition, role=Role.COORDINATOR, user=UserFactory(email="c@example.org"))
@@ -165,3 +182,21 @@ def test_reminder_refused_for_good_is_told_to_the_coordinators(settings):
         ("An email to c@example.org could not be delivered", f"/coalitions/{coalition.pk}/mail/"),
         ("An email to wrong@example.org could not be delivered", f"/coalitions/{coalition.pk}/mail/"),
     ]
+
+
+def test_reminder_email_says_a_date_of_a_provisional_session_is_provisional(site_url):
+    review = review_due(DEADLINE, state="Atlantis")
+    review.session.dates_provisional = True
+    review.session.save(update_fields=["dates_provisional"])
+    coalition = coalition_on(review, name="Atlantis UPR Coalition")
+    MembershipFactory(coalition=coalition, user=UserFactory(email="a@example.org", full_name="Amina Achieng"))
+
+    send_all(reminders_scan(now=geneva(2026, 3, 2, 8)))
+
+    [email] = mail.outbox
+    sentence = (
+        "The stakeholder submission deadline for the UPR review of Atlantis (Working Group session "
+        f"{review.session.number}) is 9 March 2026, 23:59, Geneva time. The date is provisional: OHCHR has not "
+        "confirmed the session's dates yet."
+    )
+    assert (email.body.splitlines()[2], sentence in email.alternatives[0].content) == (sentence, True)

@@ -291,3 +291,28 @@ def test_feed_dtstamp_is_the_time_of_the_request(client, member):
     stamps = {event.decoded("DTSTAMP") for event in calendar.walk("VEVENT")}
     assert len(stamps) == 1
     assert before <= stamps.pop() <= timezone.now()
+
+
+def test_feed_marks_the_dates_of_a_provisional_session_tentative(client, member):
+    kenya = member["review"]
+    kenya.session.dates_provisional = True
+    kenya.session.save(update_fields=["dates_provisional"])
+
+    events = events_by_uid(fetch(client, feed_path(member["user"])))
+
+    label = f"Kenya, session {kenya.session.number}"
+    marked = [
+        (str(event["SUMMARY"]), str(event.get("STATUS")))
+        for uid, event in sorted(events.items())
+        if uid.startswith(f"review-{kenya.pk}-")
+    ]
+    assert marked == [
+        (f"Review in the Working Group – {label} (provisional date)", "TENTATIVE"),
+        (f"Stakeholder submission deadline – {label} (provisional date)", "TENTATIVE"),
+    ]
+
+
+def test_feed_leaves_confirmed_dates_without_a_status(client, member):
+    events = events_by_uid(fetch(client, feed_path(member["user"])))
+
+    assert [event.get("STATUS") for event in events.values()] == [None, None]

@@ -12,15 +12,19 @@ from deadlines.selectors import (
     deadlines_to_remind,
     due_next_for_user,
     reminder_schedules,
+    sections_due_for_user,
     unique_by_key,
 )
 from reviews.models import Review
+from submissions.models import Submission
 from tests.factories import (
     CoalitionFactory,
     MembershipFactory,
     ReviewFactory,
+    SectionFactory,
     SessionFactory,
     StateFactory,
+    SubmissionFactory,
     UserFactory,
 )
 from tests.factories.deadlines import ReminderSettingsFactory
@@ -162,3 +166,81 @@ def test_reminder_schedule_merged_keeps_every_day_of_both():
     merged = ReminderSchedule(offsets=(10,), remind_overdue=False, send_digest=False).merged(DEFAULT_SCHEDULE)
 
     assert merged == ReminderSchedule(offsets=(30, 14, 10, 7, 3, 1), remind_overdue=True, send_digest=True)
+
+
+# The home page's "my sections": each with its next deadline and the days left to the UN deadline.
+
+
+def _section_for(user, *, state: str, days: int | None, title: str):
+    """A section assigned to ``user`` by name, in a coalition of theirs working on a review of ``state``."""
+    membership = MembershipFactory(user=user)
+    review = ReviewFactory(
+        state=StateFactory(name=state),
+        stakeholder_deadline=_deadline(TODAY + datetime.timedelta(days=days)) if days is not None else None,
+    )
+    submission = SubmissionFactory(coalition=membership.coalition, review=review)
+    return SectionFactory(submission=submission, title=title, assigned_people=[user])
+
+
+@pytest.mark.django_db
+def test_sections_due_for_user_pairs_each_section_with_its_own_reviews_deadline():
+    user = UserFactory()
+    later = _section_for(user, state="Latvia", days=40, title="Housing")
+    sooner = _section_for(user, state="Kenya", days=10, title="Detention")
+    unknown = _section_for(user, state="Myanmar", days=None, title="Press freedom")
+
+    rows = sections_due_for_user(user=user, today=TODAY)
+
+    assert [
+        (row.section, row.next_deadline and (row.next_deadline.review, str(row.next_deadline.label)), row.days_left)
+        for row in rows
+    ] == [
+        (sooner, (sooner.submission.review, "Stakeholder submission deadline"), 10),
+        (later, (later.submission.review, "Stakeholder submission deadline"), 40),
+        (unknown, None, None),
+    ]
+    assert [row.un_deadline for row in rows] == [
+        _deadline(TODAY + datetime.timedelta(days=10)),
+        _deadline(TODAY + datetime.timedelta(days=40)),
+        None,
+    ]
+
+
+@pytest.mark.django_db
+def test_sections_due_for_user_counts_down_to_a_passed_deadline_with_nothing_next():
+    user = UserFactory()
+    _section_for(user, state="Kenya", days=-2, title="Detention")
+
+    [row] = sections_due_for_user(user=user, today=TODAY)
+
+    assert (row.next_deadline, row.days_left, row.un_deadline_passed) == (None, -2, True)
+
+
+@pytest.mark.django_db
+def test_sections_due_for_user_nothing_next_once_the_coalition_sent_its_submission():
+    user = UserFactory()
+    section = _section_for(user, state="Kenya", days=10, title="Detention")
+    # The coalition's first submission for the review went to OHCHR; this one is a later draft.
+    sent = SubmissionFactory(coalition=section.submission.coalition, review=section.submission.review)
+    Submission.objects.filter(pk=sent.pk).update(
+        status=Submission.Status.SUBMITTED, created_at=section.submission.created_at - datetime.timedelta(days=1)
+    )
+
+    [row] = sections_due_for_user(user=user, today=TODAY)
+
+    assert (row.section, row.next_deadline, row.days_left) == (section, None, 10)
+
+
+@pytest.mark.parametrize("count", [1, 3])
+@pytest.mark.django_db
+def test_sections_due_for_user_constant_queries(count, django_assert_num_queries):
+    user = UserFactory()
+    for n in range(count):
+        _section_for(user, state=f"State {n}", days=n, title=f"Section {n}")
+
+    # Memberships, the sections, their assigned people and organisations, and due_next_for_user's 3.
+    with django_assert_num_queries(7):
+        rows = sections_due_for_user(user=user, today=TODAY)
+        rendered = [(r.section.title, r.section.submission.review.state.name, r.section.cluster) for r in rows]
+
+    assert len(rendered) == count

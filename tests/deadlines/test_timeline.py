@@ -72,7 +72,7 @@ def test_timeline_lists_the_reviews_milestones_for_members(client, people, who):
     # The review's status is said beside it, wherever it appears.
     review_label = f"{escape(str(review))} Review status: {review.get_status_display()}"
     assert [text for _classes, text in items_of(response)] == [
-        f"Past: {deadline:%-d %B %Y}, 23:59 (Geneva time) – Stakeholder submission deadline · {review_label}",
+        f"Past: {deadline:%-d %B %Y}, 23:59 Geneva time – Stakeholder submission deadline · {review_label}",
         f"Past: {review.pre_session:%-d %B %Y} – Pre-session · {review_label}",
         f"Today , {geneva_today():%-d %B %Y}",
         f"{review.review_date:%-d %B %Y} – Review in the Working Group · {review_label}",
@@ -203,4 +203,25 @@ def test_timeline_months_deadline_earlier_today_is_past_but_todays_milestone_is_
         ("milestone", False),
         ("morning", True),
         ("evening", False),
+    ]
+
+
+def test_timeline_marks_the_dates_of_a_provisional_session(client, people):
+    review = review_around_today("Kenya")
+    review.session.dates_provisional = True
+    review.session.save(update_fields=["dates_provisional"])
+    confirmed = review_around_today("Uganda")
+    people["coalition"].reviews.add(review, confirmed)
+    client.force_login(people["owner"])
+
+    response = client.get(timeline_url(people["coalition"]))
+
+    marked = [
+        text.split(" – ")[1] for _classes, text in items_of(response) if text.split(" – ")[0].endswith("provisional")
+    ]
+    assert marked == [
+        f"Stakeholder submission deadline · {escape(str(review))} Review status: Scheduled",
+        f"Pre-session · {escape(str(review))} Review status: Scheduled",
+        f"Review in the Working Group · {escape(str(review))} Review status: Scheduled",
+        f"Adoption at the Human Rights Council · {escape(str(review))} Review status: Scheduled",
     ]

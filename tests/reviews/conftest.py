@@ -3,6 +3,7 @@ import copy
 import pytest
 
 from reviews.services import LoadReport, reference_data_load
+from tests.factories.accounts import sign_in_with_two_factor
 from tests.shared_data import module_rows
 
 # reviews/data/ loaded once for each module (about 1.5 s a load) and rolled back after it.
@@ -21,5 +22,6 @@ def reference_data(reference_data_rows, db) -> LoadReport:
 @pytest.fixture
 def superuser_client(client, django_user_model):
     user = django_user_model.objects.create_superuser(email="admin@example.org", password="admin-password")
-    client.force_login(user)
+    # With debug off, as in tests, the admin opens only after two-factor sign-in.
+    sign_in_with_two_factor(client, user)
     return client

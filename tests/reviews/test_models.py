@@ -223,3 +223,38 @@ def test_review_label_names_the_state_and_session():
     review = ReviewFactory(state=StateFactory(name="Kenya"), session=SessionFactory(number=49))
 
     assert str(review) == "Kenya, session 49"
+
+
+def _dated_session(number: int, start: datetime.date | None, **fields) -> Session:
+    end = start + datetime.timedelta(days=11) if start else None
+    return SessionFactory(number=number, wg_start=start, wg_end=end, **fields)
+
+
+@pytest.mark.django_db
+def test_reviews_in_date_order_follow_the_sessions_dates_not_their_numbers():
+    today = datetime.date(2026, 3, 1)
+    undated = ReviewFactory(state=StateFactory(name="Undated"), session=_dated_session(901, None))
+    later = ReviewFactory(state=StateFactory(name="Later"), session=_dated_session(902, datetime.date(2027, 11, 1)))
+    sooner = ReviewFactory(state=StateFactory(name="Sooner"), session=_dated_session(903, datetime.date(2027, 1, 18)))
+    past = ReviewFactory(state=StateFactory(name="Past"), session=_dated_session(904, datetime.date(2025, 11, 3)))
+
+    ordered = list(Review.objects.in_date_order())
+    upcoming = list(Review.objects.upcoming(today=today).in_date_order())
+    gone = list(Review.objects.past(today=today).in_date_order())
+
+    assert (ordered, upcoming, gone) == ([past, sooner, later, undated], [sooner, later, undated], [past])
+
+
+@pytest.mark.django_db
+def test_review_dates_are_provisional_with_its_sessions():
+    provisional = ReviewFactory(session=_dated_session(905, datetime.date(2027, 1, 18), dates_provisional=True))
+    confirmed = ReviewFactory(session=_dated_session(906, datetime.date(2027, 5, 3)))
+
+    assert (provisional.dates_provisional, confirmed.dates_provisional) == (True, False)
+
+
+@pytest.mark.django_db
+def test_document_limit_label_writes_the_words_with_a_thousands_separator():
+    limit = DocumentLimitFactory(cycle=CycleFactory(number=4), kind="joint", max_words=5630)
+
+    assert str(limit) == "Joint stakeholder submission, cycle 4: 5,630 words"

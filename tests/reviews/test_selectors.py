@@ -36,17 +36,23 @@ def test_upcoming_reviews_leaves_out_ended_sessions_and_keeps_unknown_dates():
 
 
 @pytest.mark.django_db
-def test_upcoming_reviews_ordered_by_deadline_then_session_then_state():
-    later_session = _session(53, None)
-    earlier_session = _session(52, None)
-    zeta = ReviewFactory(state=StateFactory(name="Zeta"), session=later_session, stakeholder_deadline=_deadline(TODAY))
-    beta = ReviewFactory(state=StateFactory(name="Beta"), session=later_session)
-    alpha = ReviewFactory(state=StateFactory(name="Alpha"), session=later_session)
-    omega = ReviewFactory(state=StateFactory(name="Omega"), session=earlier_session)
+def test_upcoming_reviews_ordered_by_session_date_then_deadline_then_state():
+    undated = _session(56, None)
+    later = _session(55, datetime.date(2027, 11, 1))
+    # Numbered after `later` but dated before it: the dates decide.
+    earliest = _session(57, datetime.date(2027, 1, 18))
+    suspended = ReviewFactory(state=StateFactory(name="Alpha"), session=earliest)
+    zeta = ReviewFactory(state=StateFactory(name="Zeta"), session=earliest, stakeholder_deadline=_deadline(TODAY))
+    beta = ReviewFactory(state=StateFactory(name="Beta"), session=earliest, stakeholder_deadline=_deadline(TODAY))
+    finland = ReviewFactory(
+        state=StateFactory(name="Finland"), session=later, stakeholder_deadline=_deadline(datetime.date(2027, 3, 31))
+    )
+    omega = ReviewFactory(state=StateFactory(name="Omega"), session=undated)
 
     reviews = list(upcoming_reviews(today=TODAY))
 
-    assert reviews == [zeta, omega, alpha, beta]
+    # A review without a deadline stays with its session instead of sinking below later sessions.
+    assert reviews == [beta, zeta, suspended, finland, omega]
 
 
 @pytest.mark.django_db

@@ -7,10 +7,13 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from pytest_django.asserts import assertContains
 
 from coalitions.access import REFUSALS
 from submissions import presence
+from submissions.diff import plain_text
 from submissions.models import Section, SectionVersion
+from submissions.text_limits import MAX_BODY_CHARACTERS
 from tests.submissions.conftest import TEXT_B_V2, World
 from upr_portal.wordcount import count_html
 
@@ -105,8 +108,10 @@ def test_save_based_on_an_old_version_answers_409_with_the_stored_text(world, cl
     response = post_json(client, save_url(world), {"body": "<p>My text, written on version 1.</p>", "base_version": 1})
 
     section = Section.objects.get(pk=world.section_b.pk)
+    answer = response.json()
+    diff_html = answer.pop("diff_html")
     assert response.status_code == 409
-    assert response.json() == {
+    assert answer == {
         "error": "conflict",
         "message": "The drafter saved this section while you were writing. Your text is kept here: "
         "compare the two and merge them, then save again.",
@@ -116,6 +121,115 @@ def test_save_based_on_an_old_version_answers_409_with_the_stored_text(world, cl
         "saved_by": "The drafter",
         "saved_at": section.last_edited_at.isoformat(),
     }
+    # The server's diff, from the stored text to the refused one: two paragraphs with no word in common.
+    assert diff_html.splitlines() == [
+        '<div class="diff">',
+        '<p class="diff-block diff-paragraph diff-deleted"><del><span class="visually-hidden">removed: </span>'
+        "Children in pre-trial detention are held with adults in three prisons.</del></p>",
+        '<p class="diff-block diff-paragraph diff-inserted"><ins><span class="visually-hidden">added: </span>'
+        "My text, written on version 1.</ins></p>",
+        "</div>",
+    ]
+    assert stored(world.section_b) == before
+
+
+def test_save_conflict_diff_marks_the_words_changed_on_either_side(world, client):
+    client.force_login(world.people["cluster lead"])
+    mine = "<p>Children in detention are held with adults in two prisons.</p>"
+
+    response = post_json(client, save_url(world), {"body": mine, "base_version": 1})
+
+    assert (response.status_code, response.json()["diff_html"].splitlines()[1]) == (
+        409,
+        '<p class="diff-block diff-paragraph diff-changed">Children in '
+        '<del><span class="visually-hidden">removed: </span>pre-trial</del> detention are held with adults in '
+        '<del><span class="visually-hidden">removed: </span>three</del> '
+        '<ins><span class="visually-hidden">added: </span>two</ins> prisons.</p>',
+    )
+
+
+# Limits: refused before anything parses the text, with the reason, nothing stored
+
+
+def test_save_of_a_text_over_the_size_limit_answers_400_with_the_reason(world, client):
+    client.force_login(world.people["drafter"])
+    before = stored(world.section_b)
+
+    response = post_json(
+        client, save_url(world), {"body": "<p>" + "x" * MAX_BODY_CHARACTERS + "</p>", "base_version": 2}
+    )
+
+    assert (response.status_code, response.json()) == (
+        400,
+        {
+            "error": "too_large",
+            "message": "This text is too long to save: 500,007 characters with its formatting, where a section "
+            "can hold 500,000 (many times a whole submission). Split it into several sections.",
+        },
+    )
+    assert stored(world.section_b) == before
+
+
+def test_save_of_a_5_mb_request_answers_400_without_reading_it(world, client):
+    client.force_login(world.people["drafter"])
+    before = stored(world.section_b)
+    payload = json.dumps({"body": "<p>" + "x" * 5_000_000 + "</p>", "base_version": 2})
+
+    response = client.post(save_url(world), payload, content_type="application/json")
+
+    assert (response.status_code, response.json()["error"]) == (400, "too_large")
+    assert response.json()["message"].startswith(f"This text is too long to save: {len(payload):,} characters")
+    assert stored(world.section_b) == before
+
+
+def test_save_of_deeply_nested_markup_answers_400_with_the_reason(world, client):
+    client.force_login(world.people["drafter"])
+    before = stored(world.section_b)
+
+    response = post_json(client, save_url(world), {"body": "<div>" * 5_000, "base_version": 2})
+
+    assert (response.status_code, response.json()) == (
+        400,
+        {
+            "error": "too_deep",
+            "message": "This text cannot be saved: its formatting is nested more than 100 levels deep. This "
+            "happens when a web page or a converted document is pasted with its markup: paste the text without "
+            "its formatting, then add headings, lists and bold again.",
+        },
+    )
+    assert stored(world.section_b) == before
+
+
+def test_save_of_the_nested_divs_that_stalled_a_worker_answers_400(world, client):
+    client.force_login(world.people["drafter"])
+    before = stored(world.section_b)
+
+    response = post_json(client, save_url(world), {"body": "<div>" * 98_000, "base_version": 2})
+
+    assert (response.status_code, response.json()["error"]) == (400, "too_much_markup")
+    assert stored(world.section_b) == before
+
+
+def test_editor_form_without_javascript_refuses_a_text_over_a_limit_and_keeps_it(world, client):
+    client.force_login(world.people["drafter"])
+    before = stored(world.section_b)
+    body = "<p>Kept.</p>" + "<div>" * 200
+
+    response = client.post(
+        reverse("submissions:section_edit", args=[world.submission.pk, world.section_b.pk]),
+        {"title": "Mine", "body": body, "base_version": 2},
+    )
+
+    assert response.status_code == 400
+    assert (response.context["form"]["body"].value(), response.context["form"].errors["body"]) == (
+        body,
+        [
+            "This text cannot be saved: its formatting is nested more than 100 levels deep. This happens when a "
+            "web page or a converted document is pasted with its markup: paste the text without its formatting, "
+            "then add headings, lists and bold again."
+        ],
+    )
+    assertContains(response, '<div class="invalid-feedback d-block" id="body-errors" role="alert">', status_code=400)
     assert stored(world.section_b) == before
 
 
@@ -319,6 +433,9 @@ def test_editor_form_without_javascript_refuses_a_stale_save_with_409(world, cli
 
     assert response.status_code == 409
     assert (response.context["conflict"].version, response.context["conflict"].body) == (2, TEXT_B_V2)
+    assert plain_text(response.context["conflict_diff"]) == (
+        "[-Children in pre-trial detention are held with adults in three prisons.-]\n{+Written on version 1.+}"
+    )
     assert (response.context["form"]["body"].value(), response.context["form"]["base_version"].value()) == (
         "<p>Written on version 1.</p>",
         2,

@@ -1,11 +1,13 @@
 """The demo submission: realistic sections in different states, written through the save service."""
 
+import itertools
+
 import pytest
 
-from coalitions.demo import CLUSTERS, demo_seed
+from coalitions.demo import CLUSTERS, demo_scale_seed, demo_seed
 from coalitions.rules import can
 from reviews.models import State
-from submissions.demo import SECTIONS, TEXTS, demo_submission_seed
+from submissions.demo import SECTIONS, TEXTS, demo_large_submission_seed, demo_submission_seed
 from submissions.models import Section, SectionVersion, Submission
 from submissions.sanitize import clean_html
 from submissions.selectors import submission_totals
@@ -134,3 +136,67 @@ def test_running_again_creates_nothing(seeded):
     again_after_demo_seed = demo_submission_seed(coalition=report_again.coalition, review=report_again.review)
     assert again.pk == again_after_demo_seed.pk == submission.pk
     assert (Submission.objects.count(), Section.objects.count(), SectionVersion.objects.count()) == counts
+
+
+# National scale (`seed_demo --scale large`): demo_large_submission_seed.
+
+
+@pytest.fixture
+def large(seeded):
+    report, _submission = seeded
+    demo_scale_seed(coalition=report.coalition, organisations=30, people=60)
+    return demo_large_submission_seed(coalition=report.coalition, review=report.review, sections=6, versions=12)
+
+
+def test_large_submission_has_every_section_saved_as_many_times_as_asked(large):
+    sections = sections_of(large)
+
+    assert [s.version for s in sections] == [12] * 6
+    for section in sections:
+        assert list(section.versions.order_by("version").values_list("version", flat=True)) == list(range(1, 13))
+        last = section.versions.get(version=12)
+        assert (last.body, last.body_words, last.note_words) == (section.body, section.body_words, section.note_words)
+
+
+def test_large_submission_versions_are_clean_and_counted_as_the_save_service_counts(large):
+    for version in SectionVersion.objects.filter(section__submission=large):
+        counts = count_html(version.body)
+        assert clean_html(version.body) == version.body, version
+        assert (version.body_words, version.note_words) == (counts.body, counts.notes), version
+
+
+def test_large_submission_sections_grow_then_change_from_version_to_version(large):
+    section = sections_of(large)[0]
+    words = list(section.versions.order_by("version").values_list("body_words", flat=True))
+    bodies = list(section.versions.order_by("version").values_list("body", flat=True))
+
+    assert words[0] < words[-1]
+    assert all(before != after for before, after in itertools.pairwise(bodies))
+
+
+def test_large_submission_history_reads_as_weeks_of_work_by_people_who_may_edit(large):
+    for section in sections_of(large):
+        history = list(section.versions.select_related("author").order_by("version"))
+        saved = [v.saved_at for v in history]
+        assert saved == sorted(saved)
+        assert [v.created_at for v in history] == saved
+        assert (saved[-1] - saved[0]).days >= 100
+        for version in history:
+            assert can(version.author, "submissions.edit_section", section), (section.title, version.author)
+        assert section.last_edited_by_id == history[-1].author_id
+
+
+def test_large_submission_has_a_cluster_and_assignees_for_each_section(large):
+    for section in sections_of(large):
+        assert section.cluster is not None
+        assert section.assigned_organisations.exists()
+        assert section.title.startswith(section.cluster.name)
+
+
+def test_large_submission_seed_twice_adds_nothing(seeded, large):
+    report, _submission = seeded
+    counts = (Section.objects.count(), SectionVersion.objects.count())
+
+    again = demo_large_submission_seed(coalition=report.coalition, review=report.review, sections=6, versions=12)
+
+    assert (again.pk, Section.objects.count(), SectionVersion.objects.count()) == (large.pk, *counts)

@@ -602,7 +602,7 @@ def test_history_shows_who_when_figures_checksum_and_versions(world, people, cli
     response = client.get(reverse("submissions:detail", args=[world.submission.pk]))
 
     assertContains(response, "<td>Amina Diallo<br>")
-    assertContains(response, "5500 / 200 / 5700")
+    assertContains(response, "5,500 / 200 / 5,700")
     assertContains(response, '<strong class="text-danger">Over a limit</strong>')
     assertContains(response, "<li>70 words over the limit of 5,630 (5,700 counted).</li>")
     assertContains(response, "<li>2 pages over the limit of 10 (12 pages).</li>")
@@ -647,3 +647,24 @@ def test_submission_page_queries_do_not_grow_with_documents(who, world, people, 
     three = page_queries(client, world.submission)
 
     assert one == three
+
+
+@pytest.mark.parametrize(
+    ("status", "age", "stale"),
+    [
+        (Status.QUEUED, services.QUEUED_TIMEOUT + datetime.timedelta(seconds=1), True),
+        (Status.QUEUED, services.QUEUED_TIMEOUT - datetime.timedelta(seconds=1), False),
+        (Status.RENDERING_PDF, services.RUNNING_TIMEOUT + datetime.timedelta(seconds=1), True),
+        (Status.COUNTING, services.RUNNING_TIMEOUT - datetime.timedelta(seconds=1), False),
+    ],
+)
+def test_document_is_stale_as_documents_fail_stale_decides(status, age, stale, world):
+    now = timezone.now()
+    document = GeneratedDocumentFactory(submission=world.submission, status=status, started_at=now - age)
+    GeneratedDocument.objects.filter(pk=document.pk).update(created_at=now - age)
+    document.refresh_from_db()
+
+    assert (services.document_is_stale(document, now=now), services.documents_fail_stale(now=now)) == (
+        stale,
+        int(stale),
+    )

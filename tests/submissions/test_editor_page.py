@@ -137,3 +137,29 @@ def test_our_scripts_use_no_eval_and_set_no_style_attributes():
         assert "innerHTML =" not in source, name
         if name != "paste-cleanup.js":  # which only trims styles inside a detached, parsed paste
             assert not re.search(r"setAttribute\(\s*[\"']style", source), name
+
+
+def test_the_save_status_sits_in_the_pinned_bar_with_the_counts_and_save(editor_page):
+    response, _ = editor_page
+    html = response.content.decode()
+
+    bar = re.search(r'<div class="editor-status mb-3" id="editor-status">(.*?)</form>', html, re.S).group(1)
+    ids = re.findall(r'\sid="([\w-]+)"', bar)
+    assert ids[:3] == ["save-status", "word-counts", "word-counts-static"]
+    assert ids[-1] == "save-button"
+    status = re.search(r'<p [^>]*id="save-status"[^>]*>', bar).group(0)
+    # Shown by the script, which is what saves on its own; announced politely when it changes.
+    assert ('role="status"' in status, 'aria-live="polite"' in status, status.endswith(" hidden>")) == (
+        True,
+        True,
+        True,
+    )
+
+
+def test_the_counts_without_javascript_have_thousands_separators(editor_page):
+    response, section = editor_page
+    type(section).objects.filter(pk=section.pk).update(body_words=1234, word_budget=2500)
+
+    html = response.client.get(response.request["PATH_INFO"]).content.decode()
+
+    assert re.search(r"1,234 words, 0 in notes · budget 2,500\s*· submission: 1,234 of 5,630 words", html)

@@ -1,16 +1,23 @@
+import datetime
+import re
+
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from submissions.diff import Segment, html_to_text, word_diff
 from submissions.models import Section, SectionVersion, Submission
-from tests.factories import SectionFactory, write_text
+from submissions.views.history import VERSIONS_PER_PAGE
+from tests.factories import SectionFactory, UserFactory, write_text
 
 pytestmark = pytest.mark.django_db
 
 OLD = "<p>The State detains children with adults.</p>"
 NEW = "<p>The State detains girls with adults in two prisons.</p>"
+ADDED = '<ins><span class="visually-hidden">added: </span>'
+REMOVED = '<del><span class="visually-hidden">removed: </span>'
 
 
 @pytest.fixture
@@ -25,6 +32,16 @@ def section(world):
     return section
 
 
+def saved_versions(world, versions: int, body=lambda n: f"<p>Text {n}.</p>") -> Section:
+    section = SectionFactory(
+        submission=world.submission, title=f"{versions} versions", assigned_organisations=[world.org_b]
+    )
+    for number in range(versions):
+        # A different author each time, so every save is a version of its own.
+        write_text(section, author=UserFactory(full_name=f"Author {number}"), body=body(number))
+    return section
+
+
 def history_url(section: Section, **query) -> str:
     url = reverse("submissions:history", args=[section.submission_id, section.pk])
     return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
@@ -34,16 +51,95 @@ def restore_url(section: Section, version: int) -> str:
     return reverse("submissions:restore", args=[section.submission_id, section.pk, version])
 
 
-def test_history_lists_every_version_with_its_author(world, section, client):
+def diff_of(response) -> str:
+    """The diff's paragraphs as the page shows them, one a line."""
+    html = response.content.decode()
+    diff = html[html.index('<div class="diff">') : html.index("</div>", html.index('<div class="diff">'))]
+    return "\n".join(line for line in diff.splitlines()[1:] if line)
+
+
+# The list of versions
+
+
+def test_history_lists_every_version_with_its_author_and_words(world, section, client):
     client.force_login(world.people["observer"])
 
     response = client.get(history_url(section))
 
-    rows = [(v.version, str(v.author), v.body_words) for v in response.context["versions"]]
+    rows = [(version.version, str(version.author), version.body_words) for version, _ in response.context["rows"]]
     assert rows == [(3, "The drafter", 4), (2, "The cluster lead", 9), (1, "The drafter", 6)]
     assertContains(response, "<td>The cluster lead</td>", count=1)
     assertContains(response, "<td>The drafter</td>", count=2)
     assertContains(response, '3 <span class="badge text-bg-success">current</span>', html=False)
+
+
+def test_history_explains_the_two_word_counts(world, client):
+    section = saved_versions(
+        world, 1, body=lambda n: '<p>Four words of text<span data-footnote="">Two notes.</span></p>'
+    )
+    client.force_login(world.people["observer"])
+
+    response = client.get(history_url(section))
+
+    assertContains(response, '<th scope="col">Words (text + notes)</th>', count=1)
+    assertContains(response, "1 saved version, newest first. Words: in the text + in the footnotes.</caption>")
+    assertContains(
+        response,
+        '<td><span aria-hidden="true">4 + 2</span><span class="visually-hidden">4 words in the text, 2 in the '
+        "footnotes</span></td>",
+        count=1,
+    )
+
+
+def test_history_labels_its_compare_controls(world, section, client):
+    client.force_login(world.people["observer"])
+
+    response = client.get(history_url(section))
+
+    html = response.content.decode()
+    labels = dict(re.findall(r'<label class="form-label mb-1" for="([^"]+)">([^<]+)</label>', html))
+    assert labels == {"compare-from": "From version", "compare-to": "To version"}
+    assert re.findall(r'<select [^>]*name="(\w)" id="([^"]+)"', html) == [("a", "compare-from"), ("b", "compare-to")]
+    assertContains(
+        response,
+        '<a class="btn btn-sm btn-outline-secondary" href="?a=2&amp;b=3&amp;page=1#diff-heading">'
+        'Changes<span class="visually-hidden"> in version 3</span></a>',
+    )
+
+
+def test_history_pages_the_versions_newest_first(world, client):
+    section = saved_versions(world, VERSIONS_PER_PAGE + 5)
+    client.force_login(world.people["observer"])
+
+    first, second = client.get(history_url(section)), client.get(history_url(section, page=2))
+
+    assert [v.version for v, _ in first.context["rows"]] == list(range(25, 5, -1))
+    assert [v.version for v, _ in second.context["rows"]] == [5, 4, 3, 2, 1]
+    assert [previous for _, previous in first.context["rows"]][-1] == 5  # its changes, from the next page
+    assertContains(first, '<span class="page-link">Page 1 of 2</span>')
+    assertContains(first, '<a class="page-link" href="?page=2">Older</a>')
+
+
+def test_history_pages_keep_the_chosen_comparison(world, client):
+    section = saved_versions(world, VERSIONS_PER_PAGE + 5)
+    client.force_login(world.people["observer"])
+
+    response = client.get(history_url(section, a=3, b=20))
+
+    assertContains(response, '<a class="page-link" href="?a=3&amp;b=20&amp;page=2">Older</a>')
+    assertContains(response, "Changes from version 3 to version 20")
+
+
+def test_history_of_a_section_never_saved_says_so(world, client):
+    section = SectionFactory(submission=world.submission, title="Empty")
+    client.force_login(world.people["observer"])
+
+    response = client.get(history_url(section))
+
+    assertContains(response, "Nothing has been saved in this section yet.")
+
+
+# The diff
 
 
 def test_history_shows_the_latest_change_by_default(world, section, client):
@@ -51,9 +147,12 @@ def test_history_shows_the_latest_change_by_default(world, section, client):
 
     response = client.get(history_url(section))
 
-    assert (response.context["older"].version, response.context["newer"].version) == (2, 3)
+    assert (response.context["older"], response.context["newer"]) == (2, 3)
     assertContains(response, "Changes from version 2 to version 3")
-    assertContains(response, "The State detains <del>girls with adults in two prisons.</del><ins>girls.</ins>")
+    assert diff_of(response) == (
+        f'<p class="diff-block diff-paragraph diff-changed">The State detains {REMOVED}girls with adults in two '
+        f"prisons.</del> {ADDED}girls.</ins></p>"
+    )
 
 
 def test_history_diff_of_two_versions_marks_added_and_removed_words(world, section, client):
@@ -62,10 +161,9 @@ def test_history_diff_of_two_versions_marks_added_and_removed_words(world, secti
     response = client.get(history_url(section, a=2, b=1))
 
     assertContains(response, "Changes from version 1 to version 2")
-    assertContains(
-        response,
-        '<div class="diff submission-text">The State detains <del>children</del><ins>girls</ins> with '
-        "<del>adults.</del><ins>adults in two prisons.</ins></div>",
+    assert diff_of(response) == (
+        f'<p class="diff-block diff-paragraph diff-changed">The State detains {REMOVED}children</del> '
+        f"{ADDED}girls</ins> with {REMOVED}adults.</del> {ADDED}adults in two prisons.</ins></p>"
     )
 
 
@@ -75,6 +173,91 @@ def test_history_diff_of_a_missing_version_answers_404(world, section, client):
     response = client.get(history_url(section, a=1, b=9))
 
     assertContains(response, "Page not found", status_code=404)
+
+
+def test_history_diff_folds_unchanged_paragraphs(world, client):
+    section = saved_versions(
+        world, 2, body=lambda n: "".join(f"<p>Paragraph {k}.</p>" for k in range(8)) + f"<p>Version {n}.</p>"
+    )
+    client.force_login(world.people["observer"])
+
+    response = client.get(history_url(section))
+
+    assertContains(response, '<details class="diff-fold"><summary>7 unchanged paragraphs</summary>', count=1)
+    assert diff_of(response).splitlines()[-2:] == [
+        '<p class="diff-block diff-paragraph diff-equal">Paragraph 7.</p>',
+        f'<p class="diff-block diff-paragraph diff-changed">Version {REMOVED}0.</del> {ADDED}1.</ins></p>',
+    ]
+
+
+def test_history_diff_escapes_text_that_looks_like_markup(world, client):
+    section = SectionFactory(submission=world.submission, assigned_organisations=[world.org_b])
+    write_text(section, author=world.people["drafter"], body="<p>Safe words.</p>")
+    write_text(section, author=world.people["drafter"], body="<p>Safe words &lt;img src=x onerror=alert(1)&gt;</p>")
+    client.force_login(world.people["observer"])
+
+    response = client.get(history_url(section))
+
+    assertContains(response, f"{ADDED}words &lt;img src=x onerror=alert(1)&gt;</ins>")
+    assertNotContains(response, "<img src=x")
+
+
+# Queries: constant in the number of versions, no text read for the list, the diff read once
+
+
+def page_queries(client, section: Section) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(history_url(section))
+    assertContains(response, f"{section.title}</a> /</p>")
+    return [query["sql"] for query in captured]
+
+
+def reading_bodies(queries: list[str]) -> list[str]:
+    return [sql for sql in queries if '"submissions_sectionversion"."body"' in sql]
+
+
+def test_history_page_queries_stay_flat_and_read_only_the_two_compared_texts(world, client):
+    one, three, many = (saved_versions(world, n) for n in (1, 3, VERSIONS_PER_PAGE + 10))
+    client.force_login(world.people["drafter"])
+
+    counts = {n: page_queries(client, s) for n, s in ((1, one), (3, three), (30, many))}
+
+    # One version: no diff. More: the save times of the two compared (the cache key) and, once, their texts.
+    assert {n: len(queries) for n, queries in counts.items()} == {
+        1: len(counts[1]),
+        3: len(counts[1]) + 2,
+        30: len(counts[1]) + 2,
+    }
+    assert [len(reading_bodies(queries)) for queries in counts.values()] == [0, 1, 1]
+    assert re.search(r"IN \((29|30), (29|30)\)", reading_bodies(counts[30])[0])
+
+
+def test_history_diff_is_cached_for_good(world, client):
+    section = saved_versions(world, 3)
+    client.force_login(world.people["observer"])
+    first = page_queries(client, section)
+
+    again = page_queries(client, section)
+
+    assert (len(again), reading_bodies(again)) == (len(first) - 1, [])
+
+
+def test_history_diff_cache_tells_apart_texts_saved_under_the_same_numbers(world, client):
+    client.force_login(world.people["observer"])
+    section = saved_versions(world, 2, body=lambda n: f"<p>First text {n}.</p>")
+    client.get(history_url(section))
+    # The same section and numbers with another text, as a database built again would have them.
+    second = SectionVersion.objects.get(section=section, version=2)
+    SectionVersion.objects.filter(pk=second.pk).update(
+        body="<p>Another text.</p>", saved_at=second.saved_at + datetime.timedelta(seconds=1)
+    )
+
+    response = client.get(history_url(section))
+
+    assertContains(response, f"{ADDED}Another text.</ins>")
+
+
+# Restore
 
 
 def test_history_of_a_reader_offers_no_restore(world, section, client):
@@ -96,24 +279,15 @@ def test_history_of_an_editor_offers_restore_of_every_version_but_the_current(wo
     assertNotContains(response, restore_url(section, 3))
 
 
-def test_history_of_a_section_never_saved_says_so(world, client):
-    section = SectionFactory(submission=world.submission, title="Empty")
-    client.force_login(world.people["observer"])
-
-    response = client.get(history_url(section))
-
-    assertContains(response, "Nothing has been saved in this section yet.")
-
-
 def test_restore_page_shows_what_changes_compared_with_the_current_text(world, section, client):
     client.force_login(world.people["drafter"])
 
     response = client.get(restore_url(section, 1))
 
     assertContains(response, "Restore version 1?")
-    assertContains(
-        response,
-        '<div class="diff submission-text">The State detains <del>girls.</del><ins>children with adults.</ins></div>',
+    assert diff_of(response) == (
+        f'<p class="diff-block diff-paragraph diff-changed">The State detains {REMOVED}girls.</del> '
+        f"{ADDED}children with adults.</ins></p>"
     )
     assert Section.objects.values_list("version", flat=True).get(pk=section.pk) == 3
 
@@ -145,7 +319,10 @@ def test_restore_is_shown_in_the_history(world, section, client):
 
     assertContains(response, "restored from version 1", count=1)
     assertContains(response, "Changes from version 3 to version 4")
-    assertContains(response, "The State detains <del>girls.</del><ins>children with adults.</ins>")
+    assert diff_of(response) == (
+        f'<p class="diff-block diff-paragraph diff-changed">The State detains {REMOVED}girls.</del> '
+        f"{ADDED}children with adults.</ins></p>"
+    )
 
 
 def test_restore_of_a_missing_version_answers_404(world, section, client):
@@ -167,51 +344,3 @@ def test_restore_in_a_final_submission_is_refused(world, section, client):
 
     assertContains(response, "the submission is final and read-only", status_code=403)
     assert Section.objects.values_list("body", "version").get(pk=section.pk) == ("<p>The State detains girls.</p>", 3)
-
-
-# word_diff
-
-
-def test_word_diff_of_one_changed_word_is_one_delete_and_one_insert():
-    assert word_diff(
-        "<p>The State detains children with adults.</p>", "<p>The State detains girls with adults.</p>"
-    ) == [
-        Segment("equal", "The State detains "),
-        Segment("delete", "children"),
-        Segment("insert", "girls"),
-        Segment("equal", " with adults."),
-    ]
-
-
-def test_word_diff_of_an_added_word_is_one_insert():
-    assert word_diff("<p>Children are detained.</p>", "<p>Children are arbitrarily detained.</p>") == [
-        Segment("equal", "Children are "),
-        Segment("insert", "arbitrarily "),
-        Segment("equal", "detained."),
-    ]
-
-
-def test_word_diff_of_the_same_text_is_all_equal():
-    assert word_diff("<p>No <strong>change</strong>.</p>", "<p>No change.</p>") == [Segment("equal", "No change.")]
-
-
-def test_word_diff_from_nothing_is_one_insert():
-    assert word_diff("", "<p>First words.</p>") == [Segment("insert", "First words.")]
-
-
-def test_html_to_text_separates_blocks_and_brackets_footnotes():
-    html = '<h2>Detention</h2><p>Children<span data-footnote="">Ombudsperson, 2024.</span> are held.</p>'
-
-    assert html_to_text(html) == "Detention\n\nChildren [Ombudsperson, 2024.] are held."
-
-
-def test_history_diff_escapes_text_that_looks_like_markup(world, client):
-    section = SectionFactory(submission=world.submission, assigned_organisations=[world.org_b])
-    write_text(section, author=world.people["drafter"], body="<p>Safe.</p>")
-    write_text(section, author=world.people["drafter"], body="<p>Safe &lt;img src=x onerror=alert(1)&gt;</p>")
-    client.force_login(world.people["observer"])
-
-    response = client.get(history_url(section))
-
-    assertContains(response, "<del>Safe.</del><ins>Safe &lt;img src=x onerror=alert(1)&gt;</ins>")
-    assertNotContains(response, "<img src=x")

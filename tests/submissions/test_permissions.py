@@ -287,7 +287,7 @@ SPECS: dict[str, Spec] = {
             escape(world.submission.title),
             escape(world.section_b.title),
             escape(world.section_a.title),
-            f"{world.section_b.body_words + world.section_a.body_words} of {LIMIT_WORDS} words",
+            f"{world.section_b.body_words + world.section_a.body_words} of {LIMIT_WORDS:,} words",
         ],
     ),
     "change the submission's details": Spec(
@@ -406,7 +406,7 @@ SPECS: dict[str, Spec] = {
             escape(world.section_b.title),
             "<td>The drafter</td>",
             "<td>The coordinator</td>",
-            "Children in<ins> pre-trial</ins> detention",
+            'Children in <ins><span class="visually-hidden">added: </span>pre-trial</ins> detention',
         ],
     ),
     "restore an earlier version": Spec(

@@ -107,7 +107,7 @@ def test_history_page_with_a_chosen_diff_queries_do_not_grow_with_versions(world
     client.force_login(world.people["drafter"])
 
     counts = [
-        queries_of(client, reverse("submissions:history", args=[s.submission_id, s.pk]) + "?a=1&b=2", "<del>0.</del>")
+        queries_of(client, reverse("submissions:history", args=[s.submission_id, s.pk]) + "?a=1&b=2", "</span>0.</del>")
         for s in (two, ten)
     ]
 
@@ -122,3 +122,51 @@ def test_submission_list_queries_do_not_grow_with_submissions(world, client):
         SubmissionFactory(coalition=world.coalition, review=world.review)
 
     assert queries_of(client, url, world.final_submission.title) == first
+
+
+# At the size of a national coalition's submission (issue 9): thirty sections, each with assignees and
+# saved versions, cost what two do. Query counts only: speed is measured by `make bench`.
+
+
+def national_submission(world: World, sections: int, versions: int) -> Submission:
+    """A submission of ``sections`` sections, each with two organisations, two people and ``versions`` saves."""
+    submission = SubmissionFactory(coalition=world.coalition, review=world.review, title=f"{sections} at scale")
+    authors = [world.people["drafter"], world.people["cluster lead"]]
+    for number in range(sections):
+        section = SectionFactory(
+            submission=submission,
+            title=f"Theme {number}",
+            cluster=world.cluster_b if number % 2 else world.cluster_a,
+            word_budget=180,
+            assigned_organisations=[world.org_a, world.org_b],
+            assigned_people=[UserFactory(full_name=f"Person {number}"), world.people["drafter"]],
+        )
+        for version in range(versions):
+            write_text(section, author=authors[version % 2], body=f"<p>Words of theme {number}, version {version}.</p>")
+    return submission
+
+
+@pytest.mark.parametrize("role", ["observer", "drafter", "coordinator"])
+def test_submission_page_queries_at_national_scale_are_those_of_a_small_submission(role, world, client):
+    small, large = national_submission(world, 2, 1), national_submission(world, 30, 3)
+    client.force_login(world.people[role])
+
+    counts = [
+        queries_of(client, reverse("submissions:detail", args=[submission.pk]), f"Theme {size - 1}</a>")
+        for submission, size in ((small, 2), (large, 30))
+    ]
+
+    assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("role", ["drafter", "coordinator"])
+def test_section_editor_queries_at_national_scale_are_those_of_a_small_submission(role, world, client):
+    small, large = national_submission(world, 2, 1), national_submission(world, 30, 3)
+    client.force_login(world.people[role])
+
+    counts = [
+        queries_of(client, reverse("submissions:section_edit", args=[s.submission_id, s.pk]), "Editing Theme 1")
+        for s in (small.sections.get(title="Theme 1"), large.sections.get(title="Theme 1"))
+    ]
+
+    assert counts[0] == counts[1]

@@ -1,16 +1,20 @@
 import datetime
 import threading
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connections
+from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertRedirects
 
 from reviews.models import DocumentLimit
-from submissions.errors import SectionConflict, SubmissionError
+from submissions.errors import SectionConflict, SubmissionError, TextRefused
 from submissions.models import Section, SectionVersion, Submission
+from submissions.sanitize import clean_html
+from submissions.services import sections as sections_services
 from submissions.services.sections import AUTOSAVE_FOLD_WINDOW, section_restore, section_save
 from submissions.services.submissions import (
     section_add,
@@ -32,6 +36,7 @@ from tests.factories import (
 )
 from upr_portal.wordcount import count_html
 
+DEMO_TEXTS = Path(__file__).resolve().parents[2] / "submissions" / "demo_texts"
 TEXT = (
     '<p>Children in detention<span data-footnote="">Report of the Ombudsperson, 2024.</span> are held '
     "with adults.</p><script>alert('x')</script>"
@@ -289,6 +294,183 @@ def test_section_restore_in_a_final_submission_raises_and_stores_nothing(section
     assert (stored(section), versions(section)) == before
 
 
+# The row lock covers the version check and the writes, nothing else
+
+
+@contextmanager
+def recorded(monkeypatch):
+    """What section_save and section_restore do, in order, and how many atomic blocks deep.
+
+    The checker, cleaner and counter are wrapped to note each call before running it as it is; the
+    SQL is noted by a database execute wrapper. Depth 0 is outside the service's transaction, 1 inside
+    it, where the section's row is locked (SELECT ... FOR UPDATE on PostgreSQL, the whole database on
+    SQLite). Savepoints, which open and close the block itself, are left out.
+    """
+    events: list[tuple[str, int]] = []
+    baseline = len(connection.atomic_blocks)
+
+    def noting(name, function):
+        def wrapper(*args, **kwargs):
+            events.append((name, len(connection.atomic_blocks) - baseline))
+            return function(*args, **kwargs)
+
+        return wrapper
+
+    for name in ("check_text", "clean_html", "count_html"):
+        monkeypatch.setattr(sections_services, name, noting(name, getattr(sections_services, name)))
+
+    def note_sql(execute, sql, params, many, context):
+        if not sql.startswith(("SAVEPOINT", "RELEASE")):
+            events.append((sql, len(connection.atomic_blocks) - baseline))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(note_sql):
+        yield events
+
+
+def statement(sql: str) -> str:
+    return sql.split()[0] + (" FOR UPDATE" if sql.endswith("FOR UPDATE") else "")
+
+
+LOCKING_SELECT = "SELECT FOR UPDATE" if connection.features.has_select_for_update else "SELECT"
+
+
+def test_section_save_cleans_and_counts_before_it_takes_the_lock(section, author, monkeypatch):
+    with recorded(monkeypatch) as events:
+        section_save(section_id=section.pk, author=author, body=TEXT, base_version=0)
+
+    assert [(statement(name), depth) for name, depth in events] == [
+        ("check_text", 0),
+        ("clean_html", 0),
+        ("check_text", 0),  # the cleaned text, as it will be stored
+        ("count_html", 0),
+        (LOCKING_SELECT, 1),  # the section, locked: the version check
+        ("UPDATE", 1),  # the section's text
+        ("SELECT", 1),  # the last version, in case an autosave folds into it
+        ("INSERT", 1),  # the new version
+    ]
+
+
+def test_section_restore_cleans_and_counts_before_it_takes_the_lock(section, author, monkeypatch):
+    write_text(section, author=author, body="<p>First.</p>")
+    write_text(section, author=author, body="<p>Second.</p>")
+
+    with recorded(monkeypatch) as events:
+        section_restore(section_id=section.pk, author=author, version=1)
+
+    assert [(statement(name), depth) for name, depth in events] == [
+        ("SELECT", 0),  # the old version's text: a version never changes
+        ("check_text", 0),
+        ("clean_html", 0),
+        ("check_text", 0),
+        ("count_html", 0),
+        (LOCKING_SELECT, 1),
+        ("UPDATE", 1),
+        ("SELECT", 1),
+        ("INSERT", 1),
+    ]
+
+
+def test_section_save_refuses_the_body_that_stalled_a_worker_without_a_query(section, author, monkeypatch):
+    body = "<div>" * 98_000  # 490 KB: 40 s of the cleaner inside the lock before the limits
+
+    with recorded(monkeypatch) as events, pytest.raises(TextRefused) as caught:
+        section_save(section_id=section.pk, author=author, body=body, base_version=0)
+
+    assert (len(body), caught.value.code, events) == (490_000, "too_much_markup", [("check_text", 0)])
+    assert stored(section) == ("", 0, 0, 0, None)
+
+
+def test_section_restore_refuses_an_old_text_over_a_limit_and_stores_nothing(section, author):
+    write_text(section, author=author, body="<p>First.</p>")
+    write_text(section, author=author, body="<p>Second.</p>")
+    # Stored before the limits existed, behind the service's back.
+    SectionVersion.objects.filter(section=section, version=1).update(body="<div>" * 5_000)
+    before = (stored(section), versions(section))
+
+    with pytest.raises(TextRefused) as caught:
+        section_restore(section_id=section.pk, author=author, version=1)
+
+    assert caught.value.code == "too_deep"
+    assert (stored(section), versions(section)) == before
+
+
+# A long text being cleaned holds up nobody: on SQLite (one writer at a time) and on PostgreSQL (row locks).
+LONG_TEXT = "\n".join(path.read_text() for path in sorted(DEMO_TEXTS.glob("*.html")))
+
+
+def save_in_a_thread(section_id: int, author, outcome: dict) -> threading.Thread:
+    def save():
+        try:
+            outcome["version"] = section_save(
+                section_id=section_id, author=author, body=LONG_TEXT, base_version=0
+            ).section.version
+        except SectionConflict as conflict:
+            outcome["conflict"] = conflict
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=save)
+    thread.start()
+    return thread
+
+
+@pytest.fixture
+def slow_cleaner(monkeypatch):
+    """The cleaner, made to finish LONG_TEXT only after the test says another save is done.
+
+    Had the service cleaned inside its locked transaction, that other save would wait for the lock
+    (SQLite: the database, PostgreSQL: the same row), the wait below would run out, and the test fail.
+    """
+    cleaning, other_saved, waited = threading.Event(), threading.Event(), {}
+
+    def clean(html):
+        if html == LONG_TEXT:
+            cleaning.set()
+            waited["in time"] = other_saved.wait(timeout=10)
+        return clean_html(html)
+
+    monkeypatch.setattr(sections_services, "clean_html", clean)
+    return cleaning, other_saved, waited
+
+
+@pytest.mark.django_db(transaction=True)
+def test_section_save_of_another_section_goes_through_while_a_long_text_is_cleaned(slow_cleaner):
+    cleaning, other_saved, waited = slow_cleaner
+    long, other, author = SectionFactory(), SectionFactory(), UserFactory()
+    outcome = {}
+
+    thread = save_in_a_thread(long.pk, author, outcome)
+    assert cleaning.wait(timeout=10)
+    meanwhile = section_save(section_id=other.pk, author=author, body="<p>Meanwhile.</p>", base_version=0)
+    other_saved.set()
+    thread.join(timeout=30)
+
+    assert (waited, outcome, meanwhile.section.version) == ({"in time": True}, {"version": 1}, 1)
+    assert Section.objects.get(pk=long.pk).body == clean_html(LONG_TEXT)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_section_save_of_the_same_section_goes_through_while_a_long_text_is_cleaned(slow_cleaner):
+    cleaning, other_saved, waited = slow_cleaner
+    section, author = SectionFactory(), UserFactory()
+    outcome = {}
+
+    thread = save_in_a_thread(section.pk, author, outcome)
+    assert cleaning.wait(timeout=10)
+    section_save(section_id=section.pk, author=author, body="<p>Saved first.</p>", base_version=0)
+    other_saved.set()
+    thread.join(timeout=30)
+
+    # The long save then finds version 1 and is refused as a conflict, its cleaned text kept for the writer.
+    assert (waited, outcome["conflict"].section.version, outcome["conflict"].attempted) == (
+        {"in time": True},
+        1,
+        clean_html(LONG_TEXT),
+    )
+    assert stored(section)[:2] == ("<p>Saved first.</p>", 1)
+
+
 # Submissions
 
 
@@ -348,8 +530,8 @@ def test_section_add_refuses_a_budget_over_the_limit(budgeted, author):
         section_add(submission=submission, actor=author, title="Third", word_budget=3831)
 
     assert caught.value.message == (
-        "The sections' budgets would add up to 5631 words, more than the limit of 5630. "
-        "3830 words are left to share out."
+        "The sections' budgets would add up to 5,631 words, more than the limit of 5,630. "
+        "3,830 words are left to share out."
     )
     assert budgets(submission) == [("First", 1000), ("Second", 800)]
 
@@ -384,8 +566,8 @@ def test_section_update_settings_refuses_a_budget_over_the_limit(budgeted, autho
         )
 
     assert caught.value.message == (
-        "The sections' budgets would add up to 5631 words, more than the limit of 5630. "
-        "4830 words are left to share out."
+        "The sections' budgets would add up to 5,631 words, more than the limit of 5,630. "
+        "4,830 words are left to share out."
     )
     assert budgets(submission) == [("First", 1000), ("Second", 800)]
 
@@ -470,7 +652,7 @@ def test_section_add_page_shows_the_budget_refusal_and_adds_nothing(world, clien
         {"title": "Third", "word_budget": 3831, "assigned_organisations": [], "assigned_people": []},
     )
 
-    assertContains(response, "The sections&#x27; budgets would add up to 5631 words, more than the limit of 5630.")
+    assertContains(response, "The sections&#x27; budgets would add up to 5,631 words, more than the limit of 5,630.")
     assert budgets(world.submission) == [("Section of B's cluster", 1000), ("Section of A's cluster", 800)]
 
 

@@ -10,7 +10,7 @@ from pytest_django.asserts import assertContains, assertRedirects
 from coalitions.models import CoalitionOrganisation, Role
 from submissions.errors import SubmissionError
 from submissions.models import Submission, SubmissionSignatory
-from submissions.selectors import submission_signatories, submission_signatories_chosen
+from submissions.selectors import submission_signatories, submission_signatories_chosen, submission_signatory_names
 from submissions.services.signatories import (
     submission_signatories_reset,
     submission_signatories_set,
@@ -263,3 +263,29 @@ def test_signatories_page_answers_404_to_an_outsider(world, client):
     response = client.get(page_url(world))
 
     assertContains(response, "Page not found", status_code=404)
+
+
+# The names only, as the submission page shows them (submission_signatory_names).
+
+
+def test_submission_signatory_names_by_default_are_the_current_members_names(world):
+    add_organisation(world.coalition, OrganisationFactory(name="Aardvark Trust", country=country_of(world)))
+
+    assert submission_signatory_names(world.submission) == (names(submission_signatories(world.submission)), False)
+
+
+def test_submission_signatory_names_follow_the_chosen_order_without_those_who_left(world, coordinator):
+    alpha, bravo, charlie = world.organisations
+    submission_signatories_set(submission=world.submission, actor=coordinator, organisations=[charlie, bravo, alpha])
+    CoalitionOrganisation.objects.filter(organisation=bravo).update(status=CoalitionOrganisation.Status.LEFT)
+
+    assert submission_signatory_names(world.submission) == (["Charlie Institute", "Alpha Watch"], True)
+    assert names(submission_signatories(world.submission)) == ["Charlie Institute", "Alpha Watch"]
+
+
+def test_submission_signatory_names_when_every_chosen_one_left_are_none(world, coordinator):
+    submission_signatories_set(submission=world.submission, actor=coordinator, organisations=[world.organisations[0]])
+    CoalitionOrganisation.objects.filter(coalition=world.coalition).update(status=CoalitionOrganisation.Status.LEFT)
+
+    assert submission_signatory_names(world.submission) == ([], True)
+    assert (submission_signatories(world.submission), submission_signatories_chosen(world.submission)) == ([], True)

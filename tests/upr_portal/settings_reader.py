@@ -1,6 +1,7 @@
 """Reads upr_portal/settings.py afresh, in this process, with exactly the environment a test names."""
 
 import os
+import re
 import runpy
 from unittest import mock
 
@@ -18,3 +19,11 @@ def settings_with(**variables: str) -> dict:
     environ = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", str(BASE_DIR)), **variables}
     with mock.patch.dict(os.environ, environ, clear=True):
         return runpy.run_path(str(SETTINGS_FILE), run_name="upr_portal.settings_under_test")
+
+
+SETTINGS_VARIABLE = re.compile(r"env\.(?:string|boolean|integer|strings|url)\(\s*\"([A-Z0-9_]+)\"")
+
+
+def variables_read_by_settings() -> set[str]:
+    """The environment variables settings.py reads, each through the EnvReader ``env``."""
+    return set(SETTINGS_VARIABLE.findall(SETTINGS_FILE.read_text()))

@@ -1,10 +1,12 @@
-"""/healthz against the real database and broker: up, broker down, database down."""
+"""/healthz against the real database and broker: up, broker down, database down; beat's heartbeat."""
 
+import datetime
 import logging
 from contextlib import contextmanager
-from datetime import datetime
 
 import pytest
+from django.core.cache import cache
+from django.core.management import CommandError, call_command
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 from django.utils.cache import get_max_age
@@ -18,8 +20,6 @@ CLOSED_PORT_REDIS = "redis://127.0.0.1:1/0"
 
 @pytest.fixture
 def no_heartbeat():
-    from django.core.cache import cache
-
     cache.delete(health.HEARTBEAT_KEY)
     yield
     cache.delete(health.HEARTBEAT_KEY)
@@ -33,7 +33,17 @@ def health_log(caplog) -> list[str]:
     return [record.getMessage() for record in caplog.records if record.name == "upr_portal.health"]
 
 
-def test_healthz_all_up_answers_ok(client, settings, no_heartbeat):
+def heartbeat_at(moment: datetime.datetime) -> str:
+    """Records a heartbeat as the heartbeat task does, at ``moment``."""
+    value = moment.isoformat()
+    cache.set(health.HEARTBEAT_KEY, value, timeout=24 * 3600)
+    return value
+
+
+def test_healthz_all_up_with_a_fresh_heartbeat_answers_ok(client, settings, no_heartbeat):
+    health.record_heartbeat()
+    recorded = health.last_heartbeat()
+
     response = client.get("/healthz")
 
     assert (response.status_code, response["Content-Type"]) == (200, "application/json")
@@ -41,19 +51,74 @@ def test_healthz_all_up_answers_ok(client, settings, no_heartbeat):
         "status": "ok",
         "database": "ok",
         "broker": expected_broker(settings.REDIS_URL),
-        "beat_heartbeat": None,
+        "beat": "ok",
+        "beat_heartbeat": recorded,
     }
-
-
-def test_healthz_reports_the_last_heartbeat(client, no_heartbeat):
-    health.record_heartbeat()
-    recorded = health.last_heartbeat()
-
-    body = client.get("/healthz").json()
-
-    assert body["beat_heartbeat"] == recorded
-    age = timezone.now() - datetime.fromisoformat(body["beat_heartbeat"])
+    age = timezone.now() - datetime.datetime.fromisoformat(recorded)
     assert 0 <= age.total_seconds() < 60
+
+
+def test_healthz_without_any_heartbeat_answers_degraded_with_200(client, settings, no_heartbeat):
+    response = client.get("/healthz")
+
+    assert (response.status_code, response.json()) == (
+        200,
+        {
+            "status": "degraded",
+            "database": "ok",
+            "broker": expected_broker(settings.REDIS_URL),
+            "beat": "missing",
+            "beat_heartbeat": None,
+        },
+    )
+
+
+def test_healthz_with_a_stale_heartbeat_answers_degraded_with_200(client, no_heartbeat):
+    # Beat or every worker stopped six minutes ago: pages still work, so no 503 (a load balancer would
+    # take the web out for nothing, and compose's worker and beat wait for a healthy web).
+    recorded = heartbeat_at(timezone.now() - datetime.timedelta(minutes=6))
+
+    response = client.get("/healthz")
+
+    body = response.json()
+    assert (response.status_code, body["status"], body["beat"], body["beat_heartbeat"]) == (
+        200,
+        "degraded",
+        "stale",
+        recorded,
+    )
+
+
+def test_beat_status_turns_stale_after_five_minutes():
+    now = timezone.now()
+
+    assert [
+        health.beat_status((now - datetime.timedelta(seconds=seconds)).isoformat(), now=now)
+        for seconds in (0, 299, 300, 301)
+    ] == ["ok", "ok", "ok", "stale"]
+    assert [health.beat_status(None, now=now), health.beat_status("not a time", now=now)] == ["missing", "missing"]
+
+
+def test_check_heartbeat_command_passes_on_a_fresh_heartbeat(no_heartbeat, capsys):
+    recorded = heartbeat_at(timezone.now() - datetime.timedelta(minutes=1))
+
+    call_command("check_heartbeat")
+
+    assert capsys.readouterr().out == f"Beat heartbeat: ok ({recorded}).\n"
+
+
+def test_check_heartbeat_command_fails_on_a_stale_or_missing_heartbeat(no_heartbeat):
+    with pytest.raises(CommandError) as missing:
+        call_command("check_heartbeat")
+    recorded = heartbeat_at(timezone.now() - datetime.timedelta(minutes=10))
+    with pytest.raises(CommandError) as stale:
+        call_command("check_heartbeat")
+
+    assert [str(missing.value), str(stale.value)] == [
+        "Beat heartbeat: missing, never recorded. Is beat running, and at least one worker?",
+        f"Beat heartbeat: stale, last recorded {recorded}, more than 5 minutes ago. "
+        "Is beat running, and at least one worker?",
+    ]
 
 
 def test_healthz_is_never_cached(client):
@@ -86,10 +151,11 @@ def filesystem_broker(settings, queue) -> None:
     }
 
 
-def test_healthz_filesystem_broker_answers_ok(client, settings, tmp_path):
+def test_healthz_filesystem_broker_answers_ok(client, settings, tmp_path, no_heartbeat):
     queue = tmp_path / "queue"
     queue.mkdir()
     filesystem_broker(settings, queue)
+    health.record_heartbeat()
 
     response = client.get("/healthz")
 

@@ -2,21 +2,24 @@
 
 import datetime
 import hashlib
+import importlib.machinery
+import importlib.util
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from coalitions.demo import DEMO_PASSWORD, PEOPLE
-from coalitions.models import Membership, Role
+from coalitions.demo import DEMO_PASSWORD, LARGE_ORGANISATIONS, LARGE_PEOPLE, PEOPLE
+from coalitions.models import CoalitionOrganisation, Membership, Role
 from deadlines.demo import DEMO_OFFSETS
 from deadlines.services import reminders_scan
 from notifications.models import OutboxMessage
 from reviews.models import State
-from submissions.demo import COORDINATOR
-from submissions.models import GeneratedDocument, Submission
+from submissions.demo import COORDINATOR, LARGE_SECTIONS, LARGE_TITLE, LARGE_VERSIONS
+from submissions.models import GeneratedDocument, SectionVersion, Submission
 from submissions.selectors import submission_totals
 from tests.factories import CycleFactory, DocumentLimitFactory
+from tests.upr_portal.processes import BASE_DIR
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +56,8 @@ def test_seed_demo_without_states_asks_for_the_reference_data(settings):
     assert str(raised.value) == "No States in the database: run `python manage.py load_reference_data` first."
 
 
-def test_seed_demo_prints_the_coalition_submission_and_sign_ins(reference_data):
+def test_seed_demo_prints_the_coalition_submission_and_sign_ins(reference_data, settings):
+    settings.SITE_URL = "http://127.0.0.1:8000"
     out = StringIO()
 
     call_command("seed_demo", "--allow-without-debug", stdout=out)
@@ -66,7 +70,7 @@ def test_seed_demo_prints_the_coalition_submission_and_sign_ins(reference_data):
         f"Demo submission: {submission.title} ({submission.sections.count()} sections).",
         f"Demo documents: Done (generated document {document.pk}).",
         f"Demo reminders: {', '.join(str(days) for days in DEMO_OFFSETS)} days before each deadline.",
-        f"Demo sign-ins (password for all: {DEMO_PASSWORD}):",
+        f"Sign in at http://127.0.0.1:8000/accounts/login/ with a demo account (password for all: {DEMO_PASSWORD}):",
     ]
     signed_in = [line.split()[0] for line in lines[5:]]
     assert signed_in[: len(PEOPLE)] == [email for email, *_rest in PEOPLE]
@@ -133,3 +137,108 @@ def test_seed_demo_has_a_reminder_due_on_a_fresh_site_and_sends_it_once(referenc
     # The second scan finds every reminder claimed, and this week's (empty, unsent) digests too.
     assert (first.queued, second.queued, second.already_claimed) == (len(members), 0, len(members) + coordinators)
     assert recipients == members
+
+
+def test_seed_demo_sign_in_line_names_the_address_given(reference_data):
+    out = StringIO()
+
+    call_command("seed_demo", "--allow-without-debug", "--site-url", "http://10.0.0.5:8080/", stdout=out)
+
+    line = next(line for line in out.getvalue().splitlines() if line.startswith("Sign in at "))
+    assert (
+        line
+        == f"Sign in at http://10.0.0.5:8080/accounts/login/ with a demo account (password for all: {DEMO_PASSWORD}):"
+    )
+
+
+def load_run_dev():
+    """scripts/run-dev as a module (it has no .py suffix), without running its main()."""
+    path = BASE_DIR / "scripts" / "run-dev"
+    loader = importlib.machinery.SourceFileLoader("run_dev", str(path))
+    module = importlib.util.module_from_spec(importlib.util.spec_from_loader("run_dev", loader))
+    loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("host_port", "url"),
+    [
+        ("127.0.0.1:8000", "http://127.0.0.1:8000"),
+        ("0.0.0.0:8001", "http://127.0.0.1:8001"),
+        ("localhost:9000", "http://localhost:9000"),
+        ("8002", "http://127.0.0.1:8002"),
+    ],
+)
+def test_run_dev_site_url_is_an_address_to_open(host_port, url):
+    assert load_run_dev().site_url(host_port) == url
+
+
+def test_run_dev_banner_lists_the_sign_in_address_and_every_demo_account(reference_data):
+    call_command("seed_demo", "--allow-without-debug", stdout=StringIO())
+
+    lines = load_run_dev().sign_in_banner("0.0.0.0:8001").splitlines()
+
+    rule = "=" * max(len(line) for line in lines[1:-1])
+    assert (lines[0], lines[-1]) == (rule, rule)
+    assert lines[1] == (
+        f"Sign in at http://127.0.0.1:8001/accounts/login/ with a demo account (password for all: {DEMO_PASSWORD}):"
+    )
+    accounts = [line.split()[0] for line in lines[2:-1]]
+    assert accounts == [email for email, *_rest in PEOPLE] + ["admin@demo.example.org"]
+    assert lines[2] == f"  {'coordinator@demo.example.org':42} {Role.COORDINATOR.label}"
+
+
+def test_run_dev_banner_without_demo_accounts_still_gives_the_address():
+    lines = load_run_dev().sign_in_banner("127.0.0.1:8000").splitlines()
+
+    assert lines[1:-1] == [
+        f"Sign in at http://127.0.0.1:8000/accounts/login/ with a demo account (password for all: {DEMO_PASSWORD}):"
+    ]
+
+
+# `seed_demo --scale large`: the demo coalition at the size of a national coalition (issue 9).
+
+
+def large_counts(coalition) -> tuple[int, int, int, list[int]]:
+    large = Submission.objects.get(coalition=coalition, title=LARGE_TITLE)
+    return (
+        CoalitionOrganisation.objects.current().filter(coalition=coalition).count(),
+        Membership.objects.filter(coalition=coalition, is_active=True).count(),
+        large.sections.count(),
+        sorted(set(SectionVersion.objects.filter(section__submission=large).values_list("version", flat=True))),
+    )
+
+
+def test_seed_demo_scale_large_builds_a_national_coalition(reference_data):
+    out = StringIO()
+
+    call_command("seed_demo", "--allow-without-debug", "--scale", "large", stdout=out)
+
+    submission = Submission.objects.exclude(title=LARGE_TITLE).get()
+    assert large_counts(submission.coalition) == (
+        LARGE_ORGANISATIONS,
+        LARGE_PEOPLE,
+        LARGE_SECTIONS,
+        list(range(1, LARGE_VERSIONS + 1)),
+    )
+    assert SectionVersion.objects.filter(section__submission__title=LARGE_TITLE).count() == 30 * 100
+    lines = out.getvalue().splitlines()
+    assert lines[-2:] == [
+        "National scale: 90 organisations, 250 people, 30 clusters.",
+        f"National-scale submission: {LARGE_TITLE} (30 sections, 3000 versions).",
+    ]
+
+
+def test_seed_demo_scale_large_twice_creates_nothing_more(reference_data):
+    call_command("seed_demo", "--allow-without-debug", "--scale", "large", stdout=StringIO())
+    counts = (Membership.objects.count(), CoalitionOrganisation.objects.count(), SectionVersion.objects.count())
+
+    call_command("seed_demo", "--allow-without-debug", "--scale", "large", stdout=StringIO())
+
+    assert (Membership.objects.count(), CoalitionOrganisation.objects.count(), SectionVersion.objects.count()) == counts
+
+
+def test_seed_demo_without_scale_builds_only_the_demo(reference_data):
+    call_command("seed_demo", "--allow-without-debug", stdout=StringIO())
+
+    assert (Submission.objects.filter(title=LARGE_TITLE).exists(), Membership.objects.count()) == (False, len(PEOPLE))

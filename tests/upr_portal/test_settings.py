@@ -12,7 +12,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from tests.upr_portal.processes import BASE_DIR, run_python
-from tests.upr_portal.settings_reader import settings_with
+from tests.upr_portal.settings_reader import settings_with, variables_read_by_settings
 from upr_portal.env import EnvReader
 
 
@@ -82,7 +82,20 @@ def test_settings_database_url_selects_postgresql():
 
 
 def test_settings_debug_is_off_by_default():
-    assert settings_with(DJANGO_SECRET_KEY="k" * 50)["DEBUG"] is False
+    assert settings_with(DJANGO_SECRET_KEY="k" * 50, DJANGO_EMAIL_HOST="console")["DEBUG"] is False
+
+
+def test_settings_debug_pages_only_with_debug_on_and_asked_for():
+    values = [
+        settings_with(**variables)["DEBUG_PAGES"]
+        for variables in (
+            {"DJANGO_DEBUG": "1"},
+            {"DJANGO_DEBUG": "1", "DJANGO_DEBUG_PAGES": "1"},
+            {"DJANGO_SECRET_KEY": "k" * 50, "DJANGO_EMAIL_HOST": "console", "DJANGO_DEBUG_PAGES": "1"},
+        )
+    ]
+
+    assert values == [False, True, False]
 
 
 @pytest.mark.parametrize(
@@ -140,19 +153,13 @@ def test_check_deploy_is_clean_with_the_documented_production_variables():
         ["manage.py", "check", "--deploy"],
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="portal.example.org",
+        DJANGO_EMAIL_HOST="smtp.example.org",
     )
     output = result.stdout + result.stderr
 
     assert "WARNINGS" not in output
     assert result.stdout.strip() == "System check identified no issues (0 silenced)."
     assert result.returncode == 0
-
-
-SETTINGS_VARIABLE = re.compile(r"env\.(?:string|boolean|integer|strings|url)\(\s*\"([A-Z0-9_]+)\"")
-
-
-def variables_read_by_settings() -> set[str]:
-    return set(SETTINGS_VARIABLE.findall((BASE_DIR / "upr_portal" / "settings.py").read_text()))
 
 
 def test_every_settings_variable_is_documented_in_env_example_and_readme():
@@ -215,19 +222,39 @@ def test_env_reader_url_checks_the_scheme():
             env.url(name, ("redis", "rediss"))
 
 
-def test_mail_goes_to_the_local_relay_with_debug_off_and_no_email_host():
-    values = settings_with(DJANGO_SECRET_KEY=secrets.token_urlsafe(50))
+def test_settings_with_debug_off_and_no_email_host_refuse_to_start():
+    # A default server would be nothing inside a container, and every invitation would fail later.
+    assert start_up_error(DJANGO_SECRET_KEY=secrets.token_urlsafe(50)) == (
+        "django.core.exceptions.ImproperlyConfigured: The environment variable DJANGO_EMAIL_HOST must be set "
+        "when DJANGO_DEBUG is off: the SMTP server that sends the portal's mail (`localhost` for a relay on "
+        "this machine), or `console` to write messages to the log instead of sending them."
+    )
 
-    assert values["MAILERS"] == {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {
-                "host": "localhost",
-                "port": 25,
-                "username": "",
-                "password": "",
-                "use_tls": False,
-                "timeout": 20,
-            },
-        }
-    }
+
+def smtp(host: str, port: int, use_tls: bool) -> dict:
+    options = {"host": host, "port": port, "username": "", "password": "", "use_tls": use_tls, "timeout": 20}
+    return {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": options}}
+
+
+def test_mail_goes_to_the_email_host_with_starttls_on_port_587():
+    values = settings_with(DJANGO_SECRET_KEY=secrets.token_urlsafe(50), DJANGO_EMAIL_HOST="smtp.example.org")
+
+    assert values["MAILERS"] == smtp("smtp.example.org", 587, use_tls=True)
+
+
+def test_mail_to_a_relay_on_localhost_defaults_to_port_25_without_tls():
+    values = settings_with(DJANGO_SECRET_KEY=secrets.token_urlsafe(50), DJANGO_EMAIL_HOST="localhost")
+
+    assert values["MAILERS"] == smtp("localhost", 25, use_tls=False)
+
+
+def test_mail_host_console_writes_messages_to_the_log_even_with_debug_off():
+    values = settings_with(DJANGO_SECRET_KEY=secrets.token_urlsafe(50), DJANGO_EMAIL_HOST="console")
+
+    assert values["MAILERS"] == {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+
+
+def test_mail_with_debug_on_and_no_email_host_goes_to_the_console():
+    values = settings_with(DJANGO_DEBUG="1")
+
+    assert values["MAILERS"] == {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}

@@ -1,0 +1,67 @@
+"""Django's account views, with the limits that protect them (accounts/throttles.py)."""
+
+from __future__ import annotations
+
+import math
+
+from axes.helpers import get_cool_off
+from django.contrib.auth import views as auth_views
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.forms import QueuedPasswordResetForm
+from accounts.services import sign_in_lockout_lift
+from accounts.throttles import client_ip, password_reset_requests, try_again_in
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """The answer to a sign-in refused by django-axes (AXES_LOCKOUT_CALLABLE), on the portal's and the
+    admin's sign-in: why, and until when, in plain words. The wait starts again at every attempt, so it
+    runs from now."""
+    cool_off = get_cool_off(request)
+    response = render(
+        request,
+        "accounts/locked_out.html",
+        {"minutes": max(math.ceil(cool_off.total_seconds() / 60), 1), "until": timezone.now() + cool_off},
+        status=429,
+    )
+    response["Retry-After"] = str(int(cool_off.total_seconds()))
+    return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset request, limited per client address (PASSWORD_RESET_REQUESTS_PER_IP_PER_HOUR).
+
+    The limit per address asked about is the outbox's, and silent (accounts/services.py); this one is
+    about who asks, so saying it was reached tells nothing about any account.
+    """
+
+    form_class = QueuedPasswordResetForm
+
+    def post(self, request, *args, **kwargs):
+        limit = password_reset_requests()
+        address = client_ip(request) or "unknown"
+        wait = limit.wait(address)
+        if wait:
+            form = self.get_form()
+            form.is_valid()
+            form.add_error(
+                None,
+                _("Too many password reset requests came from your network.") + " " + try_again_in(wait),
+            )
+            response = self.render_to_response(self.get_context_data(form=form), status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        limit.hit(address)
+        return super().post(request, *args, **kwargs)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's new-password page; a person who proved they hold the address may sign in at once, even
+    if someone had been guessing their password."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        sign_in_lockout_lift(user=form.user)
+        return response

@@ -1,0 +1,291 @@
+"""The home page: a signed-in person's sections with their deadlines, their coalitions, and the public calendar."""
+
+import datetime
+import itertools
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from coalitions.models import Role
+from reviews.models import Session
+from submissions.models import Submission
+from tests.factories import (
+    ClusterFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    ReviewFactory,
+    SectionFactory,
+    SessionFactory,
+    StateFactory,
+    SubmissionFactory,
+    UserFactory,
+)
+from tests.factories.coalitions import add_organisation, new_coalition
+from upr_portal.timezones import GENEVA, geneva_today
+
+pytestmark = pytest.mark.django_db
+
+_numbers = itertools.count()
+
+
+def deadline_in(days: int) -> datetime.datetime:
+    """A UN deadline at 23:59 Geneva time, ``days`` Geneva days from today."""
+    return datetime.datetime.combine(geneva_today() + datetime.timedelta(days=days), datetime.time(23, 59), GENEVA)
+
+
+def rows_of(response, table_id: str) -> list[list[str]]:
+    """The text of each body row's cells of the table with this id, whitespace folded."""
+    from lxml import html  # heavy libraries load inside functions (ruff's banned-module-level-imports)
+
+    assert response.status_code == 200, response.content.decode()[:500]
+    tree = html.fromstring(response.content.decode())
+    rows = tree.xpath(f'//table[@id="{table_id}"]/tbody/tr')
+    return [[" ".join(cell.text_content().split()) for cell in row.xpath("./td")] for row in rows]
+
+
+def drafter_with_section(*, days: int | None = 30, state: str = "Finland", role: str = Role.DRAFTER):
+    """A person acting for an organisation in a coalition, and a section assigned to that organisation."""
+    coalition = new_coalition(name=f"Coalition {state}")
+    organisation = add_organisation(coalition, OrganisationFactory(name=f"Rights Group {state}")).organisation
+    person = MembershipFactory(
+        coalition=coalition, organisation=organisation, role=role, user=UserFactory(full_name="Dana Drafter")
+    ).user
+    review = ReviewFactory(
+        state=StateFactory(name=state), stakeholder_deadline=deadline_in(days) if days is not None else None
+    )
+    submission = SubmissionFactory(coalition=coalition, review=review, title=f"Joint submission on {state}")
+    section = SectionFactory(submission=submission, title="Children's rights", assigned_organisations=[organisation])
+    return person, section
+
+
+def test_home_lists_my_sections_with_next_deadline_and_countdown(client):
+    person, section = drafter_with_section(days=30)
+    deadline = section.submission.review.stakeholder_deadline
+    client.force_login(person)
+
+    response = client.get(reverse("home"))
+
+    when = f"{deadline:%-d %b %Y}, 23:59 Geneva time"
+    assert rows_of(response, "my-sections") == [
+        [
+            "Children's rights",
+            "Joint submission on Finland Coalition Finland · Finland, session "
+            f"{section.submission.review.session.number} Review status: Scheduled",
+            f"{when} Stakeholder submission deadline",
+            f"30 days left {when}",
+        ]
+    ]
+    editor = reverse("submissions:section_edit", args=[section.submission.pk, section.pk])
+    assert response.content.decode().count(f'href="{editor}"') == 1
+
+
+@pytest.mark.parametrize(
+    ("days", "countdown"),
+    [(1, "1 day left"), (0, "Due today"), (-3, "Passed"), (None, "Not yet announced")],
+)
+def test_home_countdown_to_the_un_deadline_says_what_is_left(client, days, countdown):
+    person, _section = drafter_with_section(days=days)
+    client.force_login(person)
+
+    [row] = rows_of(client.get(reverse("home")), "my-sections")
+
+    if days is None:
+        assert row[3] == countdown
+    else:
+        assert row[3] == f"{countdown} {deadline_in(days):%-d %b %Y}, 23:59 Geneva time"
+
+
+def test_home_my_sections_mark_dates_of_unconfirmed_sessions_provisional(client):
+    person, section = drafter_with_section(days=30)
+    Session.objects.filter(pk=section.submission.review.session_id).update(dates_provisional=True)
+    client.force_login(person)
+
+    [row] = rows_of(client.get(reverse("home")), "my-sections")
+
+    when = f"{deadline_in(30):%-d %b %Y}, 23:59 Geneva time"
+    assert row[2:] == [f"{when} provisional Stakeholder submission deadline", f"30 days left {when} provisional"]
+
+
+def test_home_next_deadline_is_nothing_once_the_un_deadline_passed(client):
+    person, _section = drafter_with_section(days=-1)
+    client.force_login(person)
+
+    [row] = rows_of(client.get(reverse("home")), "my-sections")
+
+    assert row[2] == "Nothing due"
+
+
+def test_home_my_sections_leave_out_other_coalitions_sections(client):
+    person, section = drafter_with_section(state="Finland")
+    # The person's organisation is in a second coalition the person is not part of: its sections,
+    # assigned to that organisation and even to the person by name, are not theirs to see.
+    organisation = section.assigned_organisations.get()
+    elsewhere = new_coalition(name="Coalition they are not in")
+    add_organisation(elsewhere, organisation)
+    SectionFactory(
+        submission=SubmissionFactory(coalition=elsewhere, title="Someone else's submission"),
+        title="Not yours",
+        assigned_organisations=[organisation],
+        assigned_people=[person],
+    )
+    client.force_login(person)
+
+    response = client.get(reverse("home"))
+
+    assert [row[0] for row in rows_of(response, "my-sections")] == ["Children's rights"]
+    assert "Not yours" not in response.content.decode()
+    assert "Someone else&#x27;s submission" not in response.content.decode()
+
+
+@pytest.mark.parametrize("role", [Role.REVIEWER, Role.OBSERVER])
+def test_home_my_sections_empty_for_readers_assigned_by_name(client, role):
+    person, section = drafter_with_section(role=role)
+    section.assigned_people.add(person)
+    client.force_login(person)
+
+    response = client.get(reverse("home"))
+
+    assert (rows_of(response, "my-sections"), response.context["my_sections"]) == ([], [])
+    assert "No section of a submission being drafted is assigned to you or your organisation yet." in (
+        response.content.decode()
+    )
+
+
+def test_home_my_sections_leave_out_final_submissions(client):
+    person, section = drafter_with_section()
+    Submission.objects.filter(pk=section.submission.pk).update(status=Submission.Status.FINAL)
+    client.force_login(person)
+
+    assert rows_of(client.get(reverse("home")), "my-sections") == []
+
+
+def test_home_coordinator_without_assigned_sections_is_told_where_to_edit(client):
+    person, section = drafter_with_section(role=Role.COORDINATOR)
+    section.assigned_organisations.clear()
+    client.force_login(person)
+
+    response = client.get(reverse("home"))
+
+    assert rows_of(response, "my-sections") == []
+    assert "As a coordinator you may edit every section: open a submission from your coalition's page." in (
+        response.content.decode()
+    )
+
+
+def test_home_cluster_lead_sees_the_sections_of_the_cluster_they_lead(client):
+    person, section = drafter_with_section(role=Role.CLUSTER_LEAD)
+    organisation = section.assigned_organisations.get()
+    cluster = ClusterFactory(coalition=section.submission.coalition, name="Justice", lead_organisation=organisation)
+    SectionFactory(submission=section.submission, title="Access to justice", cluster=cluster)
+    client.force_login(person)
+
+    rows = rows_of(client.get(reverse("home")), "my-sections")
+
+    assert [row[0] for row in rows] == ["Children's rights", "Access to justice Cluster: Justice"]
+
+
+def test_home_shows_upcoming_reviews_to_signed_in_people_in_date_order(client):
+    today = geneva_today()
+    past = SessionFactory(number=50, wg_start=today - datetime.timedelta(days=40))
+    soon = SessionFactory(number=54, wg_start=today + datetime.timedelta(days=50))
+    later = SessionFactory(number=55, wg_start=today + datetime.timedelta(days=300))
+    undated = SessionFactory(number=56, wg_start=None)
+    ReviewFactory(state=StateFactory(name="Pastland"), session=past, stakeholder_deadline=deadline_in(-200))
+    ReviewFactory(state=StateFactory(name="Finland"), session=later, stakeholder_deadline=deadline_in(120))
+    # Submissions suspended: no deadline, yet listed with its session, before the later one.
+    ReviewFactory(state=StateFactory(name="Myanmar"), session=soon, status="submissions_suspended")
+    ReviewFactory(state=StateFactory(name="Togo"), session=soon, stakeholder_deadline=deadline_in(-10))
+    ReviewFactory(state=StateFactory(name="Undatedia"), session=undated)
+    client.force_login(UserFactory())
+
+    rows = rows_of(client.get(reverse("home")), "upcoming-reviews")
+
+    assert [row[0] for row in rows] == ["Togo", "Myanmar", "Finland", "Undatedia"]
+
+
+def test_home_shows_upcoming_reviews_to_visitors(client):
+    ReviewFactory(state=StateFactory(name="Finland"), session=SessionFactory(number=55))
+
+    response = client.get(reverse("home"))
+
+    assert [row[0] for row in rows_of(response, "upcoming-reviews")] == ["Finland"]
+    assert (response.content.decode().count('id="upcoming-reviews"'), rows_of(response, "my-sections")) == (1, [])
+
+
+def test_home_counts_each_coalitions_people_and_organisations(client):
+    person, section = drafter_with_section()
+    coalition = section.submission.coalition
+    # Three organisations (the secretariat, the person's, one more) and four people, two of them in
+    # the same organisation: counted over one join, people x organisations would inflate both.
+    extra = add_organisation(coalition, OrganisationFactory()).organisation
+    MembershipFactory(coalition=coalition, organisation=extra)
+    MembershipFactory(coalition=coalition, organisation=extra)
+    MembershipFactory(coalition=coalition, organisation=extra, is_active=False)
+    MembershipFactory(coalition=coalition, organisation=coalition.secretariat, role=Role.COORDINATOR)
+    client.force_login(person)
+
+    response = client.get(reverse("home"))
+
+    [listed] = response.context["coalitions"]
+    assert (listed.people_count, listed.organisation_count) == (4, 3)
+    assert 'Coalition Finland</a> <span class="small text-body-secondary">3 organisations · 4 people</span>' in (
+        response.content.decode()
+    )
+
+
+class HomeGrower:
+    """One drafter in more and more coalitions, each with more and more members and sections."""
+
+    def __init__(self):
+        self.person = UserFactory(full_name="Petra Person")
+        self.shared = OrganisationFactory(name="Shared Organisation")
+        self.coalitions = []
+
+    def grow_to(self, *, coalitions: int, members: int) -> None:
+        while len(self.coalitions) < coalitions:
+            n = next(_numbers)
+            coalition = new_coalition(name=f"Coalition number {n}")
+            add_organisation(coalition, self.shared)
+            MembershipFactory(coalition=coalition, user=self.person, organisation=self.shared, role=Role.DRAFTER)
+            cluster = ClusterFactory(coalition=coalition, name=f"Theme {n}", lead_organisation=self.shared)
+            review = ReviewFactory(stakeholder_deadline=deadline_in(30 + n))
+            submission = SubmissionFactory(coalition=coalition, review=review, title=f"Submission {n}")
+            SectionFactory(submission=submission, cluster=cluster, assigned_organisations=[self.shared])
+            SectionFactory(submission=submission, assigned_people=[self.person])
+            self.coalitions.append(coalition)
+        for coalition in self.coalitions:
+            # The person is one of the members.
+            for _ in range(members - coalition.memberships.count()):
+                organisation = add_organisation(coalition, OrganisationFactory()).organisation
+                MembershipFactory(coalition=coalition, organisation=organisation)
+
+
+def home_queries(client) -> tuple[int, object]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("home"))
+    assert response.status_code == 200, response.content.decode()[:500]
+    return len(queries), response
+
+
+def test_home_queries_do_not_grow_with_coalitions_members_and_sections(client):
+    grower = HomeGrower()
+    ReviewFactory(session=SessionFactory(number=99))  # an upcoming review no coalition works on
+    client.force_login(grower.person)
+    grower.grow_to(coalitions=1, members=2)
+    client.get(reverse("home"))  # Warms per-process caches (content types, templates) so both counts are alike.
+
+    small, small_response = home_queries(client)
+    grower.grow_to(coalitions=3, members=20)
+    large, large_response = home_queries(client)
+
+    def listed(response):
+        return (
+            len(rows_of(response, "my-sections")),
+            [(c.people_count, c.organisation_count) for c in response.context["coalitions"]],
+        )
+
+    # Each coalition: the secretariat, the shared organisation and one per other member.
+    assert (listed(small_response), listed(large_response)) == ((2, [(2, 3)]), (6, [(20, 21)] * 3))
+    assert large == small
