@@ -27,7 +27,7 @@ def section_rows(response) -> list[tuple[str, str, str]]:
 def detail(client, world: World, person: str, submission: Submission | None = None):
     client.force_login(world.people[person])
     response = client.get(reverse("submissions:detail", args=[(submission or world.submission).pk]))
-    assert response.status_code == 200
+    assert (response.status_code, response.templates[0].name) == (200, "submissions/submission_detail.html")
     return response
 
 
@@ -132,7 +132,7 @@ def test_last_edit_times_say_they_are_geneva_time(world, client):
 def read_page(client, world: World, person: str, section: Section):
     client.force_login(world.people[person])
     response = client.get(reverse("submissions:section", args=[section.submission_id, section.pk]))
-    assert response.status_code == 200
+    assert (response.status_code, response.templates[0].name) == (200, "submissions/section_read.html")
     return response.content.decode()
 
 
