@@ -371,5 +371,7 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # django-axes logs every sign-in and clean-up at INFO; its lockouts are warnings.
+        "axes": {"level": "WARNING"},
     },
 }
