@@ -1,9 +1,10 @@
-"""Writes of accounts: password-reset requests and the end of a sign-in lockout."""
+"""Writes of accounts: password-reset requests, the end of a sign-in lockout, the failed sign-ins kept."""
 
 from __future__ import annotations
 
 import unicodedata
 
+from axes.handlers.proxy import AxesProxyHandler
 from axes.utils import reset as axes_reset
 
 from accounts.emails import PASSWORD_RESET
@@ -54,3 +55,12 @@ def sign_in_lockout_lift(*, user: User) -> int:
     of failures keeps them), after the person proved they hold its address by resetting the password.
     Returns how many records went."""
     return axes_reset(username=sign_in_name(None, {"username": user.email}))
+
+
+def sign_in_failures_prune(*, older_than_days: int) -> int:
+    """Deletes the admin's records of failed sign-ins older than ``older_than_days``; returns how many.
+
+    Each record holds an address and the name typed: kept only as long as they help an administrator
+    look into an attack, since a list of where members sign in from is a risk to those facing reprisals.
+    """
+    return AxesProxyHandler.reset_failure_logs(age_days=older_than_days)

@@ -27,4 +27,6 @@ app.conf.beat_schedule = {
     "deadline-reminders": {"task": "deadlines.send_reminders", "schedule": crontab(minute=15)},
     # Document jobs killed by the hard time limit, or whose message was lost, are reported as failed.
     "documents-sweep": {"task": "submissions.documents_sweep", "schedule": 300.0},
+    # Every night: the records of failed sign-ins (addresses, names typed) older than the settings keep.
+    "sign-in-failures-prune": {"task": "accounts.sign_in_failures_prune", "schedule": crontab(hour=3, minute=40)},
 }

@@ -209,6 +209,8 @@ AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 # recorded: a list of where each person signs in from is a risk to members facing reprisals.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_DISABLE_ACCESS_LOG = True
+# Days the failures stay listed; a nightly task forgets older ones (accounts/tasks.py).
+SIGN_IN_FAILURES_KEPT_DAYS = env.integer("SIGN_IN_FAILURES_KEPT_DAYS", 30, minimum=1)
 # Its start-up banner and "cleaned up 0 attempts" lines at INFO, in every command's output; lockouts
 # still log as warnings.
 AXES_VERBOSE = False
