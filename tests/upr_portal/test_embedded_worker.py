@@ -6,6 +6,7 @@ messages), and the worker has the solo pool, as the one `make run` starts. It ru
 with or without Redis in the environment, and never in eager mode.
 """
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import celery.contrib.testing.tasks  # noqa: F401 - registers celery.ping for the start-up ping check
@@ -29,7 +30,7 @@ def moved(value, old: str, new: str):
 
 
 @pytest.fixture
-def files_app(tmp_path) -> Celery:
+def files_app(tmp_path) -> Iterator[Celery]:
     """A Celery app with the portal's settings for a site without Redis, on folders in ``tmp_path``."""
     values = settings_with(DJANGO_DEBUG="1")
     var_celery = str(BASE_DIR / "var" / "celery")
@@ -45,7 +46,13 @@ def files_app(tmp_path) -> Celery:
         (tmp_path / folder).mkdir()
     app = Celery("upr_portal_files", set_as_current=False)
     app.conf.update(config)
-    return app
+    yield app
+    # start_worker makes its app the current one, which every @shared_task then sends to: later tests
+    # in this process would queue their tasks on this test's folders instead of running them eagerly.
+    from upr_portal.celery import app as portal_app
+
+    portal_app.set_current()
+    portal_app.set_default()
 
 
 def messages(queue: Path) -> list[str]:
