@@ -186,17 +186,7 @@ def demo_submission_seed(*, coalition: Coalition, review: Review) -> Submission:
     """
     users = {u.email: u for u in User.objects.filter(email__in=[email for email, *_rest in PEOPLE])}
     coordinator = users[COORDINATOR]
-    submission = Submission.objects.filter(coalition=coalition, review=review, title=TITLE).first()
-    if submission is None:
-        submission = submission_create(
-            coalition=coalition,
-            review=review,
-            actor=coordinator,
-            title=TITLE,
-            kind=Submission.Kind.JOINT,
-            keywords=KEYWORDS,
-            executive_summary=EXECUTIVE_SUMMARY,
-        )
+    submission = _joint_submission(coalition=coalition, review=review, title=TITLE, coordinator=coordinator)
     if submission.sections.exists():
         return submission
 
@@ -348,17 +338,7 @@ def demo_large_submission_seed(
     """
     users = {u.email: u for u in User.objects.filter(email__in=[email for email, *_rest in PEOPLE])}
     coordinator = users[COORDINATOR]
-    submission = Submission.objects.filter(coalition=coalition, review=review, title=LARGE_TITLE).first()
-    if submission is None:
-        submission = submission_create(
-            coalition=coalition,
-            review=review,
-            actor=coordinator,
-            title=LARGE_TITLE,
-            kind=Submission.Kind.JOINT,
-            keywords=KEYWORDS,
-            executive_summary=EXECUTIVE_SUMMARY,
-        )
+    submission = _joint_submission(coalition=coalition, review=review, title=LARGE_TITLE, coordinator=coordinator)
     if submission.sections.exists():
         return submission
 
@@ -424,4 +404,20 @@ def demo_large_submission_seed(
     Section.objects.bulk_update(
         finished, ["body", "body_words", "note_words", "version", "last_edited_by", "last_edited_at"], batch_size=100
     )
+    return submission
+
+
+def _joint_submission(*, coalition, review, title: str, coordinator) -> Submission:
+    """The demo's joint submission called ``title``, made by the coordinator the first time."""
+    submission = Submission.objects.filter(coalition=coalition, review=review, title=title).first()
+    if submission is None:
+        submission = submission_create(
+            coalition=coalition,
+            review=review,
+            actor=coordinator,
+            title=title,
+            kind=Submission.Kind.JOINT,
+            keywords=KEYWORDS,
+            executive_summary=EXECUTIVE_SUMMARY,
+        )
     return submission
