@@ -147,6 +147,8 @@ else:
         (_celery_dir / _folder).mkdir(parents=True, exist_ok=True)
     # kombu warns at every connection that names no host, though this transport has none to use.
     CELERY_BROKER_URL = "filesystem://localhost/"
+    # kombu's own transport can hand the worker a message file before it is written (celery_files.py).
+    CELERY_BROKER_TRANSPORT = "upr_portal.celery_files:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # One folder both ways: whoever sends writes a file there, the worker takes it from there.
         "data_folder_in": str(_celery_dir / "queue"),

@@ -48,12 +48,13 @@ def worker_on_files(folder: Path):
     """A worker thread on kombu's filesystem transport in ``folder``, with eager mode off meanwhile."""
     from upr_portal.celery import app
 
-    names = ("broker_url", "broker_transport_options", "result_backend", "task_always_eager")
+    names = ("broker_url", "broker_transport", "broker_transport_options", "result_backend", "task_always_eager")
     saved = {name: app.conf[name] for name in names}
     for sub in ("queue", "control", "results"):
         (folder / sub).mkdir(parents=True)
     app.conf.update(
         broker_url="filesystem://localhost/",
+        broker_transport="upr_portal.celery_files:Transport",
         broker_transport_options={
             "data_folder_in": str(folder / "queue"),
             "data_folder_out": str(folder / "queue"),

@@ -39,7 +39,11 @@ def files_app(tmp_path) -> Iterator[Celery]:
         for name, value in values.items()
         if name.startswith("CELERY_")
     }
-    assert (config["broker_url"], config["task_always_eager"]) == ("filesystem://localhost/", False)
+    assert (config["broker_url"], config["broker_transport"], config["task_always_eager"]) == (
+        "filesystem://localhost/",
+        "upr_portal.celery_files:Transport",
+        False,
+    )
     # The worker looks into the folder every second by default; only to keep the test short.
     config["broker_transport_options"]["polling_interval"] = 0.1
     for folder in ("queue", "control", "results"):
