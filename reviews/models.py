@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +21,18 @@ from upr_portal.timezones import GENEVA, geneva_today
 
 # The time of day of a deadline in the 4th cycle; earlier cycles used noon. Each session stores its own.
 DEFAULT_DEADLINE_TIME = datetime.time(23, 59)
+
+# The milestones a session sets for its reviews: days on the session, the same names on the review.
+SESSION_MILESTONES = (
+    "submission_window_opens",
+    "stakeholder_deadline",
+    "national_report_deadline",
+    "pre_session",
+    "adoption_date",
+    "mid_term_report_due",
+)
+# Those the review stores as moments in time (the others are days).
+REVIEW_MOMENTS = frozenset({"submission_window_opens", "stakeholder_deadline", "national_report_deadline"})
 
 
 class RegionalGroup(models.Model):
@@ -141,6 +154,24 @@ class Session(TimeStampedModel):
         help_text=_("The time of day of this session's deadlines in Geneva time: 23:59 in cycle 4, 12:00 before."),
     )
     source = models.TextField(_("source"), blank=True)
+    # The milestones of every review in the session (the UN sets them per session); a review whose
+    # ``milestones_from_session`` is unticked keeps its own (a postponed State).
+    submission_window_opens = models.DateField(_("submission window opens"), null=True, blank=True)
+    stakeholder_deadline = models.DateField(
+        _("stakeholder submission deadline"),
+        null=True,
+        blank=True,
+        help_text=_("At the session's deadline time of day, Geneva time."),
+    )
+    national_report_deadline = models.DateField(
+        _("national report deadline"),
+        null=True,
+        blank=True,
+        help_text=_("At the session's deadline time of day, Geneva time."),
+    )
+    pre_session = models.DateField(_("pre-session"), null=True, blank=True)
+    adoption_date = models.DateField(_("adoption at the Human Rights Council"), null=True, blank=True)
+    mid_term_report_due = models.DateField(_("mid-term report due"), null=True, blank=True)
 
     objects = SessionQuerySet.as_manager()
 
@@ -162,6 +193,38 @@ class Session(TimeStampedModel):
 
     def __str__(self):
         return _("Session %(number)s") % {"number": self.number}
+
+    def review_milestones(self) -> dict[str, datetime.date | datetime.datetime]:
+        """The milestones this session sets for the reviews that follow it, as the review stores them.
+
+        Only the milestones the session has: one it leaves empty does not empty its reviews'. Deadlines
+        fall at the session's time of day in Geneva; the submission window opens at midnight there.
+        """
+        values = {}
+        for name in SESSION_MILESTONES:
+            day = getattr(self, name)
+            if day is None:
+                continue
+            if name in REVIEW_MOMENTS:
+                at = datetime.time(0, 0) if name == "submission_window_opens" else self.deadline_time
+                day = datetime.datetime.combine(day, at, tzinfo=GENEVA)
+            values[name] = day
+        return values
+
+    def apply_milestones(self) -> int:
+        """Give the session's milestones to every review that follows it; returns how many reviews.
+
+        A review whose stakeholder submissions OHCHR suspended keeps no stakeholder deadline.
+        """
+        values = self.review_milestones()
+        if not values:
+            return 0
+        following = self.reviews.filter(milestones_from_session=True)
+        now = timezone.now()
+        changed = following.exclude(status=ReviewStatus.SUBMISSIONS_SUSPENDED).update(**values, updated_at=now)
+        suspended = {**values, "stakeholder_deadline": None}
+        changed += following.filter(status=ReviewStatus.SUBMISSIONS_SUSPENDED).update(**suspended, updated_at=now)
+        return changed
 
 
 class ReviewStatus(models.TextChoices):
@@ -219,6 +282,30 @@ class Review(TimeStampedModel):
     review_date = models.DateField(_("review in the Working Group"), null=True, blank=True)
     adoption_date = models.DateField(_("adoption at the Human Rights Council"), null=True, blank=True)
     mid_term_report_due = models.DateField(_("mid-term report due"), null=True, blank=True)
+    milestones_from_session = models.BooleanField(
+        _("milestones from the session"),
+        default=True,
+        help_text=_(
+            "The review takes its session's milestones. Untick when the UN set this review its own dates "
+            "(a postponed State)."
+        ),
+    )
+    order = models.PositiveSmallIntegerField(
+        _("order in the session"),
+        null=True,
+        blank=True,
+        help_text=_("The State's place in its session's order of review (HRC decision 17/119)."),
+    )
+    rescheduled_from = models.ForeignKey(
+        Session,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rescheduled from"),
+        help_text=_("The session the review was moved from, when it was moved."),
+    )
+    rescheduled_at = models.DateTimeField(_("rescheduled at"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
 
     objects = ReviewQuerySet.as_manager()
@@ -226,12 +313,18 @@ class Review(TimeStampedModel):
     class Meta:
         verbose_name = _("review")
         verbose_name_plural = _("reviews")
-        ordering = ["session__number", "state__name"]
+        ordering = ["session__number", F("order").asc(nulls_last=True), "state__name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["state", "session"],
                 name="reviews_review_state_session_unique",
                 violation_error_message=_("This State is already reviewed in this session."),
+            ),
+            models.UniqueConstraint(
+                fields=["session", "order"],
+                condition=Q(order__isnull=False),
+                name="reviews_review_session_order_unique",
+                violation_error_message=_("Another State already has this place in the session's order."),
             ),
             models.CheckConstraint(condition=Q(status__in=ReviewStatus.values), name="reviews_review_status_valid"),
             models.CheckConstraint(

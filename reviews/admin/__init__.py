@@ -73,6 +73,7 @@ class CycleAdmin(admin.ModelAdmin):
 
 class ReviewInline(LabelledTabularInline):
     model = Review
+    fk_name = "session"
     form = ReviewAdminForm
     extra = 0
     fields = ["state", "status", "stakeholder_deadline", "national_report_deadline", "review_date"]
