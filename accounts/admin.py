@@ -4,10 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import UserChangeAdminForm, UserCreationAdminForm
 from accounts.models import User
+from upr_portal.admin_export import CsvExportMixin
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(CsvExportMixin, BaseUserAdmin):
     add_form = UserCreationAdminForm
     form = UserChangeAdminForm
     ordering = ["email"]

@@ -12,11 +12,12 @@ from coalitions.models import (
     Organisation,
 )
 from coalitions.services.logos import delete_replaced_logo_on_commit, logo_without_metadata, stored_logo_name
+from upr_portal.admin_export import CsvExportMixin
 from upr_portal.admin_labels import LabelledFileInputsAdmin, LabelledTabularInline
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(CsvExportMixin, admin.ModelAdmin):
     list_display = ["name", "acronym", "kind", "city", "country"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "acronym", "city"]
@@ -42,7 +43,7 @@ class ClusterInline(admin.StackedInline):
 
 
 @admin.register(Coalition)
-class CoalitionAdmin(LabelledFileInputsAdmin):
+class CoalitionAdmin(CsvExportMixin, LabelledFileInputsAdmin):
     list_display = ["name", "acronym", "secretariat"]
     search_fields = ["name", "acronym", "secretariat__name"]
     autocomplete_fields = ["secretariat", "reviews"]
@@ -63,7 +64,7 @@ class CoalitionAdmin(LabelledFileInputsAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(CsvExportMixin, admin.ModelAdmin):
     list_display = ["user", "coalition", "organisation", "role", "is_active"]
     list_filter = ["role", "is_active", "coalition"]
     search_fields = ["user__email", "user__full_name", "coalition__name", "organisation__name"]
@@ -72,7 +73,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Cluster)
-class ClusterAdmin(admin.ModelAdmin):
+class ClusterAdmin(CsvExportMixin, admin.ModelAdmin):
     list_display = ["name", "coalition", "lead_organisation"]
     list_filter = ["coalition"]
     search_fields = ["name", "coalition__name"]
@@ -80,7 +81,7 @@ class ClusterAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(CsvExportMixin, admin.ModelAdmin):
     list_display = ["email", "coalition", "organisation", "role", "status", "sent_at", "accepted_at"]
     list_filter = ["status", "role", "coalition"]
     search_fields = ["email", "full_name", "coalition__name"]
@@ -89,7 +90,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(CsvExportMixin, admin.ModelAdmin):
     list_display = ["created_at", "coalition", "actor", "action", "subject"]
     list_filter = ["action", "coalition"]
     search_fields = ["subject", "actor__email"]

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from deadlines.models import CoalitionReminderSettings, ReminderClaim, ReminderMute
+from upr_portal.admin_export import CsvExportMixin
 
 
 @admin.register(ReminderClaim)
-class ReminderClaimAdmin(admin.ModelAdmin):
+class ReminderClaimAdmin(CsvExportMixin, admin.ModelAdmin):
     """What reminders were claimed and queued: a record, read only (each row stands for one reminder)."""
 
     list_display = ["created_at", "kind", "title", "user", "occurrence", "coalition"]
@@ -26,14 +27,14 @@ class ReminderClaimAdmin(admin.ModelAdmin):
 
 
 @admin.register(CoalitionReminderSettings)
-class CoalitionReminderSettingsAdmin(admin.ModelAdmin):
+class CoalitionReminderSettingsAdmin(CsvExportMixin, admin.ModelAdmin):
     list_display = ["coalition", "offsets", "remind_overdue", "send_digest", "updated_at"]
     list_select_related = ["coalition"]
     raw_id_fields = ["coalition"]
 
 
 @admin.register(ReminderMute)
-class ReminderMuteAdmin(admin.ModelAdmin):
+class ReminderMuteAdmin(CsvExportMixin, admin.ModelAdmin):
     list_display = ["user", "provider", "created_at"]
     list_filter = ["provider"]
     raw_id_fields = ["user"]

@@ -12,3 +12,9 @@ class DeadlinesConfig(AppConfig):
 
         providers.register_builtin()
         emails.register_kinds()
+
+        # The people working on a review are told when it moves to another session.
+        from deadlines.review_moves import on_review_moved
+        from reviews.signals import review_moved
+
+        review_moved.connect(on_review_moved, dispatch_uid="deadlines.review_moved")

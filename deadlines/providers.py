@@ -13,13 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
-from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from coalitions.models import Coalition
 from reviews.models import Review, ReviewStatus
 from submissions.models import Submission
+from upr_portal.tables import reverse_each
 from upr_portal.timezones import GENEVA, geneva_day
 
 
@@ -126,7 +126,15 @@ class ReviewCalendarProvider:
     mutable = False
 
     def deadlines(self, *, coalition_ids=None, start=None, end=None) -> list[Deadline]:
-        links = Coalition.reviews.through.objects.select_related("coalition", "review__state", "review__session")
+        links = Coalition.reviews.through.objects.select_related(
+            "coalition", "review__state", "review__session", "review__rescheduled_from"
+        ).only(
+            # What deadlines show and read of their coalition and review (the pages, mails and feeds):
+            # every column of four tables cost more than the rest of a page's deadlines.
+            *("coalition__name", "review__status", "review__updated_at", "review__state__name"),
+            *("review__session__number", "review__session__dates_provisional", "review__rescheduled_from__number"),
+            *(f"review__{field_name}" for field_name, _label, _is_deadline in REVIEW_MILESTONES),
+        )
         if coalition_ids is not None:
             links = links.filter(coalition_id__in=list(coalition_ids))
         result = []
@@ -169,6 +177,12 @@ class ReviewCalendarProvider:
                 submissions.setdefault((coalition_id, review_id), pk)
                 if status == Submission.Status.SUBMITTED:
                     sent.add((coalition_id, review_id))
+        if not deadlines:
+            return []
+        # Each pattern reversed once, not once a deadline (upr_portal/tables.py).
+        submission_url = reverse_each("submissions:detail")
+        submissions_url = reverse_each("submissions:list")
+        coalition_url = reverse_each("coalitions:home")
         result = []
         for deadline in deadlines:
             done = False
@@ -176,13 +190,13 @@ class ReviewCalendarProvider:
                 pair = (deadline.coalition.pk, deadline.review.pk)
                 submission_id = submissions.get(pair)
                 if submission_id is not None:
-                    url = reverse("submissions:detail", args=[submission_id])
+                    url = submission_url(submission_id)
                 else:
-                    url = reverse("submissions:list", args=[deadline.coalition.pk])
+                    url = submissions_url(deadline.coalition.pk)
                 # A coalition that has sent its submission to OHCHR is not reminded of the deadline.
                 done = pair in sent
             else:
-                url = reverse("coalitions:home", args=[deadline.coalition.pk])
+                url = coalition_url(deadline.coalition.pk)
             result.append(replace(deadline, url=url, done=done))
         return result
 

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from notifications.models import Notification, OutboxMessage
+from upr_portal.admin_export import CsvExportMixin
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(CsvExportMixin, admin.ModelAdmin):
     list_display = ["created_at", "kind", "to_email", "status", "attempts", "sent_at", "subject"]
     list_filter = ["status", "kind"]
     search_fields = ["to_email", "subject"]
@@ -20,7 +21,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(CsvExportMixin, admin.ModelAdmin):
     list_display = ["created_at", "user", "kind", "title", "read_at"]
     list_filter = ["kind"]
     search_fields = ["user__email", "title"]

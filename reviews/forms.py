@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from reviews.models import Review
+from reviews.models import Review, already_reviewed_message
 from reviews.services import geneva_deadline
+from upr_portal.admin_labels import LabelledInlineFormSet
 from upr_portal.timezones import GENEVA
 
 
@@ -57,6 +58,14 @@ class GenevaDeadlineField(forms.MultiValueField):
 
 
 class ReviewAdminForm(forms.ModelForm):
+    """A review in the admin, alone or in its session's inline.
+
+    While "milestones from the session" is ticked the review's milestones are its session's
+    (``Session.review_milestones``): an empty or unchanged milestone takes the session's value, and a
+    date typed over one the session sets is refused on its field. Unticked, the typed values are the
+    review's own (the UN set this review its own dates).
+    """
+
     stakeholder_deadline = GenevaDeadlineField(required=False, label=_("stakeholder submission deadline"))
     national_report_deadline = GenevaDeadlineField(required=False, label=_("national report deadline"))
 
@@ -65,6 +74,9 @@ class ReviewAdminForm(forms.ModelForm):
         fields = [
             "state",
             "session",
+            "order",
+            "status",
+            "milestones_from_session",
             "submission_window_opens",
             "stakeholder_deadline",
             "national_report_deadline",
@@ -72,18 +84,92 @@ class ReviewAdminForm(forms.ModelForm):
             "review_date",
             "adoption_date",
             "mid_term_report_due",
-            "status",
             "note",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The session page's inline shows the deadlines read-only: the declared fields, which Django
+        # keeps whatever the admin's list of fields, would be invisible, never saved, yet validated.
+        for name in ("stakeholder_deadline", "national_report_deadline"):
+            if name not in self._meta.fields:
+                del self.fields[name]
+        session = self._session()
+        if session is None or not self.instance.milestones_from_session:
+            return
+        for name in session.review_milestones():
+            if name in self.fields:
+                self.fields[name].help_text = _(
+                    "Set by session %(session)s while “milestones from the session” is ticked."
+                ) % {"session": session.number}
+
+    def _session(self, cleaned_data=None):
+        # In the session page's inline the session is not a field: it is the instance's parent.
+        session = (cleaned_data or {}).get("session")
+        if session is None and self.instance.session_id is not None:
+            session = self.instance.session
+        return session
+
     def clean(self):
         cleaned_data = super().clean()
-        # In the session page's inline the session is not a field: it is the instance's parent.
-        session = cleaned_data.get("session") or getattr(self.instance, "session", None)
-        if session is not None:
-            for name in ("stakeholder_deadline", "national_report_deadline"):
-                value = cleaned_data.get(name)
-                if value is not None and name in self.fields and not getattr(self.fields[name], "time_given", True):
-                    day = timezone.localtime(value, GENEVA).date()
-                    cleaned_data[name] = geneva_deadline(day, session=session)
+        session = self._session(cleaned_data)
+        if session is None:
+            return cleaned_data
+        for name in ("stakeholder_deadline", "national_report_deadline"):
+            value = cleaned_data.get(name)
+            if value is not None and name in self.fields and not getattr(self.fields[name], "time_given", True):
+                day = timezone.localtime(value, GENEVA).date()
+                cleaned_data[name] = geneva_deadline(day, session=session)
+        following = cleaned_data.get("milestones_from_session", self.instance.milestones_from_session)
+        if following:
+            self._take_session_milestones(session, cleaned_data)
         return cleaned_data
+
+    def _take_session_milestones(self, session, cleaned_data) -> None:
+        status = cleaned_data.get("status", self.instance.status)
+        newly_ticked = "milestones_from_session" in self.changed_data
+        for name, value in session.review_milestones(status=status).items():
+            if name not in self.fields:
+                # The inline leaves the milestones out: the review takes them as the session is saved.
+                setattr(self.instance, name, value)
+                continue
+            typed = cleaned_data.get(name)
+            if name in self.changed_data and not newly_ticked and typed is not None and typed != value:
+                self.add_error(
+                    name,
+                    ValidationError(
+                        _(
+                            "Session %(session)s sets this date for its reviews. Untick “milestones from the "
+                            "session” to give this review its own."
+                        ),
+                        code="milestone_from_session",
+                        params={"session": session.number},
+                    ),
+                )
+            elif name not in self.errors:
+                cleaned_data[name] = value
+
+
+class ReviewInlineFormSet(LabelledInlineFormSet):
+    """The reviews of a session's page: a State listed twice, or two States given one place in the
+    order, are refused on the row's field, naming the State (Django's own check says only "Please
+    correct the duplicate data for state")."""
+
+    def validate_unique(self):
+        states, places = set(), set()
+        for form in self.forms:
+            if not form.is_valid() or form in self.deleted_forms:
+                continue
+            state, order = form.cleaned_data.get("state"), form.cleaned_data.get("order")
+            if state is not None and state.pk in states:
+                if self.instance.number is not None:
+                    form.add_error("state", already_reviewed_message(state=state, session=self.instance))
+                else:
+                    form.add_error("state", _("%(state)s is listed twice in this session.") % {"state": state})
+            elif state is not None:
+                states.add(state.pk)
+            if order is not None and order in places and "order" in form.fields:
+                form.add_error("order", _("Another State already has this place in the session's order."))
+            elif order is not None:
+                places.add(order)
+        super().validate_unique()

@@ -6,7 +6,7 @@ Everything here is data an admin can edit; the reference values come from review
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from upr_portal.db import TimeStampedModel
+from reviews.validators import validate_iso3166_alpha3
+from upr_portal.db import FieldCheckConstraint, TimeStampedModel
 
 # GENEVA stays importable from here for older callers; its home is upr_portal.timezones.
 from upr_portal.timezones import GENEVA, geneva_today
@@ -57,7 +58,10 @@ class State(TimeStampedModel):
         _("ISO 3166-1 alpha-3 code"),
         max_length=3,
         unique=True,
-        validators=[RegexValidator(r"^[A-Z]{3}$", _("Enter three capital letters, for example KEN."))],
+        validators=[
+            RegexValidator(r"^[A-Z]{3}$", _("Enter three capital letters, for example KEN.")),
+            validate_iso3166_alpha3,
+        ],
     )
     name = models.CharField(_("UN short name"), max_length=100, unique=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.MEMBER)
@@ -114,7 +118,8 @@ class Cycle(TimeStampedModel):
         ordering = ["number"]
         constraints = [
             models.CheckConstraint(condition=Q(number__gte=1), name="reviews_cycle_number_positive"),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="end_year",
                 condition=Q(end_year__isnull=True) | Q(end_year__gte=F("start_year")),
                 name="reviews_cycle_years_ordered",
                 violation_error_message=_("The last year of a cycle cannot come before its first year."),
@@ -179,8 +184,11 @@ class Session(TimeStampedModel):
         verbose_name = _("Working Group session")
         verbose_name_plural = _("Working Group sessions")
         ordering = ["number"]
+        # Each milestone in its place around the Working Group, the message on the milestone that is out
+        # of place. Overlapping sessions and a session outside its cycle's years span rows: clean().
         constraints = [
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="wg_end",
                 condition=Q(wg_start__isnull=True, wg_end__isnull=True)
                 | Q(wg_start__isnull=False, wg_end__isnull=False, wg_end__gte=F("wg_start")),
                 name="reviews_session_dates_ordered",
@@ -189,16 +197,159 @@ class Session(TimeStampedModel):
                     "on or after the opening date, or leave both empty."
                 ),
             ),
+            FieldCheckConstraint(
+                field="submission_window_opens",
+                condition=Q(submission_window_opens__isnull=True)
+                | Q(stakeholder_deadline__isnull=True)
+                | Q(submission_window_opens__lt=F("stakeholder_deadline")),
+                name="reviews_session_window_before_deadline",
+                violation_error_message=_("The submission window must open before the stakeholder deadline."),
+            ),
+            FieldCheckConstraint(
+                field="submission_window_opens",
+                condition=Q(submission_window_opens__isnull=True)
+                | Q(wg_start__isnull=True)
+                | Q(submission_window_opens__lt=F("wg_start")),
+                name="reviews_session_window_before_wg",
+                violation_error_message=_("The submission window must open before the Working Group opens."),
+            ),
+            FieldCheckConstraint(
+                field="stakeholder_deadline",
+                condition=Q(stakeholder_deadline__isnull=True)
+                | Q(national_report_deadline__isnull=True)
+                | Q(stakeholder_deadline__lt=F("national_report_deadline")),
+                name="reviews_session_stakeholder_before_national",
+                violation_error_message=_("The stakeholder deadline must come before the national report deadline."),
+            ),
+            FieldCheckConstraint(
+                field="stakeholder_deadline",
+                condition=Q(stakeholder_deadline__isnull=True)
+                | Q(wg_start__isnull=True)
+                | Q(stakeholder_deadline__lt=F("wg_start")),
+                name="reviews_session_stakeholder_before_wg",
+                violation_error_message=_("The stakeholder deadline must come before the Working Group opens."),
+            ),
+            FieldCheckConstraint(
+                field="national_report_deadline",
+                condition=Q(national_report_deadline__isnull=True)
+                | Q(pre_session__isnull=True)
+                | Q(national_report_deadline__lt=F("pre_session")),
+                name="reviews_session_national_before_presession",
+                violation_error_message=_("The national report deadline must come before the pre-session."),
+            ),
+            FieldCheckConstraint(
+                field="national_report_deadline",
+                condition=Q(national_report_deadline__isnull=True)
+                | Q(wg_start__isnull=True)
+                | Q(national_report_deadline__lt=F("wg_start")),
+                name="reviews_session_national_before_wg",
+                violation_error_message=_("The national report deadline must come before the Working Group opens."),
+            ),
+            FieldCheckConstraint(
+                field="pre_session",
+                condition=Q(pre_session__isnull=True) | Q(wg_start__isnull=True) | Q(pre_session__lt=F("wg_start")),
+                name="reviews_session_presession_before_wg",
+                violation_error_message=_("The pre-session must come before the Working Group opens."),
+            ),
+            FieldCheckConstraint(
+                field="adoption_date",
+                condition=Q(wg_end__isnull=True) | Q(adoption_date__isnull=True) | Q(wg_end__lt=F("adoption_date")),
+                name="reviews_session_adoption_after_wg",
+                violation_error_message=_("The adoption must come after the Working Group closes."),
+            ),
+            FieldCheckConstraint(
+                field="mid_term_report_due",
+                condition=Q(adoption_date__isnull=True)
+                | Q(mid_term_report_due__isnull=True)
+                | Q(adoption_date__lt=F("mid_term_report_due")),
+                name="reviews_session_midterm_after_adoption",
+                violation_error_message=_("The mid-term report must be due after the adoption."),
+            ),
+            FieldCheckConstraint(
+                field="mid_term_report_due",
+                condition=Q(wg_end__isnull=True)
+                | Q(mid_term_report_due__isnull=True)
+                | Q(wg_end__lt=F("mid_term_report_due")),
+                name="reviews_session_midterm_after_wg",
+                violation_error_message=_("The mid-term report must be due after the Working Group closes."),
+            ),
         ]
 
     def __str__(self):
         return _("Session %(number)s") % {"number": self.number}
 
-    def review_milestones(self) -> dict[str, datetime.date | datetime.datetime]:
-        """The milestones this session sets for the reviews that follow it, as the review stores them.
+    def clean(self):
+        """Rules that span rows: the session lies within its cycle's years and overlaps no other session."""
+        super().clean()
+        errors = {}
+        cycle = self.cycle if self.cycle_id else None
+        if cycle is not None:
+            for name in ("wg_start", "wg_end"):
+                day = getattr(self, name)
+                if day is None:
+                    continue
+                if cycle.end_year is None and day.year < cycle.start_year:
+                    errors[name] = _("Cycle %(cycle)s starts in %(first)s: the session cannot fall in %(year)s.") % {
+                        "cycle": cycle.number,
+                        "first": cycle.start_year,
+                        "year": day.year,
+                    }
+                elif cycle.end_year is not None and not cycle.start_year <= day.year <= cycle.end_year:
+                    errors[name] = _(
+                        "Cycle %(cycle)s runs from %(first)s to %(last)s: the session cannot fall in %(year)s."
+                    ) % {"cycle": cycle.number, "first": cycle.start_year, "last": cycle.end_year, "year": day.year}
+        if self.wg_start and self.wg_end and self.wg_start <= self.wg_end:
+            other = (
+                Session.objects.filter(wg_start__lte=self.wg_end, wg_end__gte=self.wg_start)
+                .exclude(pk=self.pk)
+                .order_by("wg_start", "number")
+                .first()
+            )
+            if other is not None:
+                errors.setdefault(
+                    "wg_start",
+                    _("These dates overlap session %(number)s, from %(start)s to %(end)s.")
+                    % {"number": other.number, "start": other.wg_start.isoformat(), "end": other.wg_end.isoformat()},
+                )
+        if not errors:
+            for name, message in self._following_reviews_refusing():
+                errors.setdefault(name, []).append(message)
+        if errors:
+            raise ValidationError(errors)
+
+    def _following_reviews_refusing(self) -> list[tuple[str, str]]:
+        """(field, message) for each review that follows this session and would break a rule of the
+        calendar with the session's new dates and milestones (its own review day, a milestone the session
+        leaves to it): refused here, on the session's field, naming the State, rather than by the
+        database when the milestones are applied."""
+        if self.pk is None:
+            return []
+        refusals = []
+        for review in self.reviews.filter(milestones_from_session=True).select_related("state"):
+            for name, value in self.review_milestones(status=review.status).items():
+                setattr(review, name, value)
+            review.session = self
+            try:
+                review.clean()
+                review.validate_constraints()
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    for message in messages:
+                        refusals.append(
+                            (
+                                field if field in SESSION_MILESTONES else NON_FIELD_ERRORS,
+                                _("%(state)s's review: %(message)s") % {"state": review.state, "message": message},
+                            )
+                        )
+        return refusals
+
+    def review_milestones(self, *, status: str | None = None) -> dict[str, datetime.date | datetime.datetime | None]:
+        """The milestones this session sets for a review that follows it, as the review stores them: the
+        one rule of what a following review gets (the admin's review form and ``apply_milestones``).
 
         Only the milestones the session has: one it leaves empty does not empty its reviews'. Deadlines
-        fall at the session's time of day in Geneva; the submission window opens at midnight there.
+        fall at the session's time of day in Geneva; the submission window opens at midnight there. A
+        review whose stakeholder submissions OHCHR suspended (``status``) gets no stakeholder deadline.
         """
         values = {}
         for name in SESSION_MILESTONES:
@@ -209,6 +360,8 @@ class Session(TimeStampedModel):
                 at = datetime.time(0, 0) if name == "submission_window_opens" else self.deadline_time
                 day = datetime.datetime.combine(day, at, tzinfo=GENEVA)
             values[name] = day
+        if values and status == ReviewStatus.SUBMISSIONS_SUSPENDED:
+            values["stakeholder_deadline"] = None
         return values
 
     def apply_milestones(self) -> int:
@@ -216,14 +369,13 @@ class Session(TimeStampedModel):
 
         A review whose stakeholder submissions OHCHR suspended keeps no stakeholder deadline.
         """
-        values = self.review_milestones()
-        if not values:
+        if not self.review_milestones():
             return 0
         following = self.reviews.filter(milestones_from_session=True)
         now = timezone.now()
-        changed = following.exclude(status=ReviewStatus.SUBMISSIONS_SUSPENDED).update(**values, updated_at=now)
-        suspended = {**values, "stakeholder_deadline": None}
-        changed += following.filter(status=ReviewStatus.SUBMISSIONS_SUSPENDED).update(**suspended, updated_at=now)
+        suspended = ReviewStatus.SUBMISSIONS_SUSPENDED
+        changed = following.exclude(status=suspended).update(**self.review_milestones(), updated_at=now)
+        changed += following.filter(status=suspended).update(**self.review_milestones(status=suspended), updated_at=now)
         return changed
 
 
@@ -318,6 +470,8 @@ class Review(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["state", "session"],
                 name="reviews_review_state_session_unique",
+                # validate_constraints() puts it on the State field, naming the State.
+                violation_error_code="duplicate_review",
                 violation_error_message=_("This State is already reviewed in this session."),
             ),
             models.UniqueConstraint(
@@ -327,35 +481,40 @@ class Review(TimeStampedModel):
                 violation_error_message=_("Another State already has this place in the session's order."),
             ),
             models.CheckConstraint(condition=Q(status__in=ReviewStatus.values), name="reviews_review_status_valid"),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="submission_window_opens",
                 condition=Q(submission_window_opens__isnull=True)
                 | Q(stakeholder_deadline__isnull=True)
                 | Q(submission_window_opens__lt=F("stakeholder_deadline")),
                 name="reviews_review_window_before_deadline",
                 violation_error_message=_("The submission window must open before the stakeholder deadline."),
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="stakeholder_deadline",
                 condition=Q(stakeholder_deadline__isnull=True)
                 | Q(national_report_deadline__isnull=True)
                 | Q(stakeholder_deadline__lt=F("national_report_deadline")),
                 name="reviews_review_stakeholder_before_national",
                 violation_error_message=_("The stakeholder deadline must come before the national report deadline."),
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="pre_session",
                 condition=Q(pre_session__isnull=True)
                 | Q(review_date__isnull=True)
                 | Q(pre_session__lt=F("review_date")),
                 name="reviews_review_presession_before_review",
                 violation_error_message=_("The pre-session must come before the review."),
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="adoption_date",
                 condition=Q(review_date__isnull=True)
                 | Q(adoption_date__isnull=True)
                 | Q(review_date__lt=F("adoption_date")),
                 name="reviews_review_review_before_adoption",
                 violation_error_message=_("The adoption must come after the review."),
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="mid_term_report_due",
                 condition=Q(adoption_date__isnull=True)
                 | Q(mid_term_report_due__isnull=True)
                 | Q(adoption_date__lt=F("mid_term_report_due")),
@@ -381,19 +540,22 @@ class Review(TimeStampedModel):
         drift apart.
         """
         super().clean()
-        errors = {}
+        errors: dict[str, list] = {}
         state = self.state if self.state_id else None
-        session = self.session if self.session_id else None
+        # A session's page validates its new reviews before the session is saved: the review holds the
+        # unsaved session, without its id.
+        session = self._state.fields_cache.get("session")
+        if session is None or session.pk != self.session_id:
+            session = self.session if self.session_id else None
         if state is not None and not state.is_reviewed:
-            errors["state"] = _("%(state)s is an observer State: observer States are not reviewed.") % {"state": state}
+            errors["state"] = [
+                _("%(state)s is an observer State: observer States are not reviewed.") % {"state": state}
+            ]
         if state is not None and session is not None:
             other = self.other_review_in_cycle(state=state, session=session)
-            if other is not None:
-                errors.setdefault(
-                    "state",
-                    _("%(state)s is already reviewed in session %(session)s of this cycle.")
-                    % {"state": state, "session": other.session.number},
-                )
+            # A second review in the same session is the unique constraint's (validate_constraints()).
+            if other is not None and other.session_id != session.pk:
+                errors.setdefault("state", []).append(already_reviewed_message(state=state, session=other.session))
         if (
             session is not None
             and self.review_date
@@ -401,17 +563,63 @@ class Review(TimeStampedModel):
             and session.wg_end
             and not session.wg_start <= self.review_date <= session.wg_end
         ):
-            errors["review_date"] = _(
-                "The review must take place during the Working Group session, between %(start)s and %(end)s."
-            ) % {"start": session.wg_start.isoformat(), "end": session.wg_end.isoformat()}
+            errors["review_date"] = [
+                _("The review must take place during the Working Group session, between %(start)s and %(end)s.")
+                % {"start": session.wg_start.isoformat(), "end": session.wg_end.isoformat()}
+            ]
         if (
             self.national_report_deadline
             and self.pre_session
             and self.national_report_deadline.astimezone(GENEVA).date() >= self.pre_session
         ):
-            errors["national_report_deadline"] = _("The national report deadline must come before the pre-session.")
+            errors.setdefault("national_report_deadline", []).append(
+                _("The national report deadline must come before the pre-session.")
+            )
+        for name, message in self._deadlines_after_review(session):
+            errors.setdefault(name, []).append(message)
         if errors:
             raise ValidationError(errors)
+
+    def _deadlines_after_review(self, session):
+        """(field, message) for each deadline that falls on or after the review in Geneva: the review's
+        own day, or the opening of its Working Group when the day is not known."""
+        if self.review_date is not None:
+            day = self.review_date
+            messages = {
+                "stakeholder_deadline": _("The stakeholder deadline must come before the review (%(day)s)."),
+                "national_report_deadline": _("The national report deadline must come before the review (%(day)s)."),
+            }
+        elif session is not None and session.wg_start is not None:
+            day = session.wg_start
+            messages = {
+                "stakeholder_deadline": _(
+                    "The stakeholder deadline must come before the Working Group opens (%(day)s)."
+                ),
+                "national_report_deadline": _(
+                    "The national report deadline must come before the Working Group opens (%(day)s)."
+                ),
+            }
+        else:
+            return []
+        return [
+            (name, message % {"day": day.isoformat()})
+            for name, message in messages.items()
+            if getattr(self, name) is not None and getattr(self, name).astimezone(GENEVA).date() >= day
+        ]
+
+    def validate_constraints(self, exclude=None):
+        """The database's constraints; a second review of the State in the session is reported on the
+        State field, naming the State, like a second review in the cycle (clean())."""
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            errors = {}
+            for name, messages in error.error_dict.items():
+                for message in messages:
+                    if message.code == "duplicate_review":
+                        name, message = "state", already_reviewed_message(state=self.state, session=self.session)
+                    errors.setdefault(name, []).append(message)
+            raise ValidationError(errors) from None
 
     def other_review_in_cycle(self, *, state, session):
         """The State's review in another session of the same cycle, if there is one."""
@@ -422,6 +630,14 @@ class Review(TimeStampedModel):
             .order_by("session__number")
             .first()
         )
+
+
+def already_reviewed_message(*, state: State, session: Session) -> str:
+    """The one message for a State reviewed twice in a cycle, naming the State and its session."""
+    return _("%(state)s is already reviewed in session %(session)s of this cycle.") % {
+        "state": state,
+        "session": session.number,
+    }
 
 
 class DocumentLimit(TimeStampedModel):

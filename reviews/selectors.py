@@ -13,5 +13,7 @@ def upcoming_reviews(*, today: datetime.date | None = None, limit: int | None = 
     In date order (``ReviewQuerySet.in_date_order``). Ordering by the deadline first put a session's
     review without a deadline (submissions suspended) after every later session.
     """
-    reviews = Review.objects.upcoming(today=today).in_date_order().select_related("state", "session")
+    reviews = (
+        Review.objects.upcoming(today=today).in_date_order().select_related("state", "session", "rescheduled_from")
+    )
     return reviews[:limit] if limit is not None else reviews

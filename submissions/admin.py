@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from submissions.models import GeneratedDocument, Section, SectionVersion, Submission
+from upr_portal.admin_export import CsvExportMixin
 from upr_portal.admin_labels import LabelledTabularInline
 
 
@@ -13,7 +14,7 @@ class SectionInline(LabelledTabularInline):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(CsvExportMixin, admin.ModelAdmin):
     list_display = ["title", "coalition", "review", "kind", "status", "updated_at"]
     list_filter = ["kind", "status", "language", "review__session__cycle"]
     search_fields = ["title", "coalition__name", "review__state__name"]
@@ -34,7 +35,7 @@ class SectionVersionInline(LabelledTabularInline):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(CsvExportMixin, admin.ModelAdmin):
     """Read-mostly: text is written in the portal's editor, where versions and conflicts are handled."""
 
     list_display = ["title", "submission", "position", "word_budget", "body_words", "note_words", "version"]
@@ -46,7 +47,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(GeneratedDocument)
-class GeneratedDocumentAdmin(admin.ModelAdmin):
+class GeneratedDocumentAdmin(CsvExportMixin, admin.ModelAdmin):
     """Read-only: documents are made by the job ("Generate documents" on the submission page)."""
 
     list_display = ["submission", "status", "requested_by", "created_at", "finished_at"]

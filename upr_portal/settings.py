@@ -240,6 +240,8 @@ LANGUAGES = [
     if code == LANGUAGE_CODE or (BASE_DIR / "locale" / code / "LC_MESSAGES" / "django.po").exists()
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates typed as ISO or day-first in every language, never month-first (upr_portal/formats/).
+FORMAT_MODULE_PATH = ["upr_portal.formats"]
 # UPR deadlines are set in Geneva time; the portal shows every time in it.
 TIME_ZONE = "Europe/Zurich"
 USE_I18N = True

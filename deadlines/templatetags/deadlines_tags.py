@@ -38,7 +38,15 @@ def coalition_due(coalition, limit: int = COALITION_DUE_LIMIT):
             label=str(deadline.label),
             state=deadline.review.state.name if deadline.review else "",
             review_status=(
-                {"status": deadline.review.status, "get_status_display": deadline.review.get_status_display()}
+                {
+                    "status": deadline.review.status,
+                    "get_status_display": deadline.review.get_status_display(),
+                    "rescheduled_from": (
+                        {"number": deadline.review.rescheduled_from.number}
+                        if deadline.review.rescheduled_from_id
+                        else None
+                    ),
+                }
                 if deadline.review
                 else None
             ),

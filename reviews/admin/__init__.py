@@ -1,7 +1,12 @@
 from django.contrib import admin
-from django.utils import formats, timezone
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from reviews.admin.calendar import ReviewInline, SessionMilestones
+from reviews.admin.calendar_import import CalendarImportMixin
+from reviews.admin.lists import ReviewListColumns, ReviewUpcomingFilter, SessionListColumns, UpcomingFilter
+from reviews.admin.move import RescheduledFilter, move_to_another_session, rescheduled
+from reviews.admin.roll_forward import roll_forward
 from reviews.forms import ReviewAdminForm
 from reviews.models import (
     Cycle,
@@ -12,30 +17,12 @@ from reviews.models import (
     Session,
     State,
 )
+from upr_portal.admin_export import CsvExportMixin
 from upr_portal.admin_labels import LabelledTabularInline
-from upr_portal.timezones import GENEVA
-
-
-class UpcomingFilter(admin.SimpleListFilter):
-    """Sessions or reviews whose Working Group has not closed yet, or whose dates are not known
-    (the models' `upcoming()` querysets)."""
-
-    title = _("upcoming")
-    parameter_name = "upcoming"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("Upcoming or dates unknown")), ("no", _("Past"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.upcoming()
-        if self.value() == "no":
-            return queryset.exclude(pk__in=queryset.model.objects.upcoming().values("pk"))
-        return queryset
 
 
 @admin.register(RegionalGroup)
-class RegionalGroupAdmin(admin.ModelAdmin):
+class RegionalGroupAdmin(CsvExportMixin, admin.ModelAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
 
@@ -46,7 +33,7 @@ class RegionalGroupMembershipInline(LabelledTabularInline):
 
 
 @admin.register(State)
-class StateAdmin(admin.ModelAdmin):
+class StateAdmin(CsvExportMixin, admin.ModelAdmin):
     list_display = ["name", "code", "status", "groups"]
     list_filter = ["regional_groups", "status"]
     search_fields = ["name", "code"]
@@ -66,48 +53,69 @@ class DocumentLimitInline(LabelledTabularInline):
 
 
 @admin.register(Cycle)
-class CycleAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "start_year", "end_year"]
+class CycleAdmin(CsvExportMixin, admin.ModelAdmin):
+    list_display = ["__str__", "start_year", "end_year", "session_count"]
     inlines = [DocumentLimitInline]
+    actions = [roll_forward]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(session_count=Count("sessions"))
 
-class ReviewInline(LabelledTabularInline):
-    model = Review
-    fk_name = "session"
-    form = ReviewAdminForm
-    extra = 0
-    fields = ["state", "status", "stakeholder_deadline", "national_report_deadline", "review_date"]
-    autocomplete_fields = ["state"]
+    @admin.display(description=_("sessions"), ordering="session_count")
+    def session_count(self, obj):
+        return obj.session_count
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "cycle", "wg_start", "wg_end", "dates_provisional", "deadline_time", "hrc_session"]
+class SessionAdmin(CalendarImportMixin, CsvExportMixin, SessionListColumns, SessionMilestones, admin.ModelAdmin):
+    list_display = [
+        "session_number",
+        "cycle_number",
+        "opens",
+        "closes",
+        "provisional",
+        "review_count",
+        "session_stakeholder_deadline",
+        "session_national_report_deadline",
+        "hrc",
+    ]
     list_filter = ["cycle", UpcomingFilter, "dates_provisional"]
-    search_fields = ["number", "reviews__state__name", "reviews__state__code"]
+    search_fields = ["number__exact", "reviews__state__name", "reviews__state__code"]
     list_select_related = ["cycle"]
     inlines = [ReviewInline]
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(ReviewListColumns, CsvExportMixin, admin.ModelAdmin):
     form = ReviewAdminForm
-    list_display = ["state", "session", "status", "stakeholder_deadline_geneva", "review_date"]
-    list_filter = ["status", "session__cycle", "session", "state__regional_groups", UpcomingFilter]
-    search_fields = ["state__name", "state__code"]
-    list_select_related = ["state", "session"]
+    list_display = [
+        "state",
+        "cycle",
+        "session_number",
+        "order_in_session",
+        "status",
+        "stakeholder_deadline_geneva",
+        "national_report_deadline_geneva",
+        "coalitions_working_on_it",
+        rescheduled,
+    ]
+    list_filter = [
+        "status",
+        "session__cycle",
+        "session",
+        "state__regional_groups",
+        ReviewUpcomingFilter,
+        RescheduledFilter,
+    ]
+    search_fields = ["state__name", "state__code", "session__number__exact"]
+    list_select_related = ["state", "session__cycle", "rescheduled_from"]
     autocomplete_fields = ["state", "session"]
     date_hierarchy = "stakeholder_deadline"
-
-    @admin.display(description=_("stakeholder deadline (Geneva time)"), ordering="stakeholder_deadline")
-    def stakeholder_deadline_geneva(self, obj):
-        if obj.stakeholder_deadline is None:
-            return None
-        return formats.date_format(timezone.localtime(obj.stakeholder_deadline, GENEVA), "j M Y, H:i")
+    actions = [move_to_another_session]
 
 
 @admin.register(DocumentLimit)
-class DocumentLimitAdmin(admin.ModelAdmin):
+class DocumentLimitAdmin(CsvExportMixin, admin.ModelAdmin):
     list_display = ["kind", "cycle", "max_words", "max_pages", "notes_count"]
     list_filter = ["cycle", "kind"]
     list_select_related = ["cycle"]

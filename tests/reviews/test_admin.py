@@ -87,7 +87,8 @@ def test_admin_review_add_with_date_only_deadline_takes_the_sessions_time(superu
 
 
 @pytest.mark.django_db
-def test_admin_session_inline_date_only_deadline_takes_the_sessions_time(superuser_client):
+def test_admin_session_inline_review_takes_the_sessions_deadline_at_its_time(superuser_client):
+    # The inline shows the milestones read-only: the session sets them, at its own time of day.
     state = StateFactory()
     data = {
         "number": "40",
@@ -96,6 +97,7 @@ def test_admin_session_inline_date_only_deadline_takes_the_sessions_time(superus
         "wg_end": "",
         "hrc_session": "",
         "deadline_time": "12:00",
+        "stakeholder_deadline": "2021-07-15",
         "source": "",
         "reviews-TOTAL_FORMS": "1",
         "reviews-INITIAL_FORMS": "0",
@@ -103,11 +105,7 @@ def test_admin_session_inline_date_only_deadline_takes_the_sessions_time(superus
         "reviews-MAX_NUM_FORMS": "1000",
         "reviews-0-state": state.pk,
         "reviews-0-status": "scheduled",
-        "reviews-0-stakeholder_deadline_0": "2021-07-15",
-        "reviews-0-stakeholder_deadline_1": "",
-        "reviews-0-national_report_deadline_0": "",
-        "reviews-0-national_report_deadline_1": "",
-        "reviews-0-review_date": "",
+        "reviews-0-milestones_from_session": "on",
     }
 
     response = superuser_client.post(reverse("admin:reviews_session_add"), data)
@@ -169,7 +167,7 @@ def test_admin_review_add_constraint_violation_shows_plain_error(superuser_clien
 
     message = "The pre-session must come before the review."
     assertContains(response, escape(message))
-    assert _form_errors(response) == {"__all__": [message]}
+    assert _form_errors(response) == {"pre_session": [message]}
     assert Review.objects.count() == 0
 
 
@@ -187,7 +185,7 @@ def test_admin_review_add_stakeholder_after_national_deadline_shows_plain_error(
 
     message = "The stakeholder deadline must come before the national report deadline."
     assertContains(response, escape(message))
-    assert _form_errors(response) == {"__all__": [message]}
+    assert _form_errors(response) == {"stakeholder_deadline": [message]}
     assert Review.objects.count() == 0
 
 
@@ -259,7 +257,7 @@ def test_admin_session_add_with_closing_before_opening_shows_error(superuser_cli
         "opening date, or leave both empty."
     )
     assertContains(response, escape(message))
-    assert _form_errors(response) == {"__all__": [message]}
+    assert _form_errors(response) == {"wg_end": [message]}
     assert Session.objects.count() == 0
 
 
@@ -362,14 +360,15 @@ def test_admin_review_changelist_filters_upcoming_and_regional_group(superuser_c
 
 
 @pytest.mark.django_db
-def test_admin_session_changelist_upcoming_includes_unknown_dates(superuser_client):
+def test_admin_session_changelist_upcoming_leaves_out_unknown_dates(superuser_client):
     SessionFactory(number=40, wg_start=datetime.date(2022, 11, 7), wg_end=datetime.date(2022, 11, 18))
     SessionFactory(number=53, wg_start=None, wg_end=None)
     SessionFactory(number=52)
 
     response = superuser_client.get(reverse("admin:reviews_session_changelist"), {"upcoming": "yes"})
 
-    assert sorted(s.number for s in response.context["cl"].result_list) == [52, 53]
+    # The admin's "Upcoming" counts dated sessions only (reviews/admin/lists.py); "Dates unknown" has 53.
+    assert sorted(s.number for s in response.context["cl"].result_list) == [52]
 
 
 @pytest.mark.django_db

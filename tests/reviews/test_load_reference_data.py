@@ -361,9 +361,10 @@ def test_load_reference_data_fills_what_an_older_load_left_empty(tmp_path):
     Review.objects.filter(session__number=54).update(stakeholder_deadline=None)
     Review.objects.filter(state__code="USA").update(note="")
     State.objects.filter(code="UKR").update(note="")
-    # What an admin set is kept.
+    # What an admin set is kept: a review with its own date no longer follows its session.
     iceland = Review.objects.get(state__code="ISL")
     iceland.stakeholder_deadline = datetime.datetime(2026, 7, 20, 12, 0, tzinfo=ZURICH)
+    iceland.milestones_from_session = False
     iceland.save()
     Session.objects.filter(number=53).update(wg_start=datetime.date(2026, 10, 5), wg_end=datetime.date(2026, 10, 16))
 

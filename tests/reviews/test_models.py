@@ -175,7 +175,7 @@ def test_review_clean_reports_constraint_in_plain_language():
         adoption_date=datetime.date(2026, 5, 1),
     )
 
-    assert _clean_errors(review) == {"__all__": ["The adoption must come after the review."]}
+    assert _clean_errors(review) == {"adoption_date": ["The adoption must come after the review."]}
 
 
 @pytest.mark.django_db

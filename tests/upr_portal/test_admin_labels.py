@@ -55,13 +55,10 @@ def test_tabular_inline_names_each_control_after_its_column():
     names = control_names("".join(str(form[name]) for name in form.fields))
 
     assert names == {
+        "reviews-0-order": "Order",
         "reviews-0-state": "State",
         "reviews-0-status": "Status",
-        "reviews-0-stakeholder_deadline_0": "Stakeholder submission deadline (date)",
-        "reviews-0-stakeholder_deadline_1": "Stakeholder submission deadline (time)",
-        "reviews-0-national_report_deadline_0": "National report deadline (date)",
-        "reviews-0-national_report_deadline_1": "National report deadline (time)",
-        "reviews-0-review_date": "Review in the Working Group",
+        "reviews-0-milestones_from_session": "Milestones from the session",
         "reviews-0-DELETE": "Delete",
     }
 
