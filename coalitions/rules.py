@@ -30,8 +30,11 @@ def memberships_of(user) -> dict[int, Membership]:
     if cached is None:
         # Each membership carries its coalition's two-factor requirement (coalitions/access.py): a join,
         # not a query more per page.
-        memberships = Membership.objects.filter(user=user, is_active=True).annotate(
-            coalition_requires_two_factor=F("coalition__require_two_factor")
+        # Unordered: they are looked up by coalition, and the model's order (by name) joins the users.
+        memberships = (
+            Membership.objects.filter(user=user, is_active=True)
+            .order_by()
+            .annotate(coalition_requires_two_factor=F("coalition__require_two_factor"))
         )
         cached = {m.coalition_id: m for m in memberships}
         user._coalition_memberships = cached

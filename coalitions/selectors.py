@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, Lower, NullIf
 
 from accounts.two_factor.selectors import users_with_two_factor
@@ -19,7 +19,7 @@ from coalitions.models import (
     Organisation,
     Role,
 )
-from coalitions.rules import EDITING_ROLES
+from coalitions.rules import EDITING_ROLES, memberships_of
 from reviews.models import Review
 
 
@@ -35,7 +35,9 @@ def coalitions_for_user(*, user) -> QuerySet[Coalition]:
     return (
         Coalition.objects.filter(pk__in=Membership.objects.filter(user=user, is_active=True).values("coalition"))
         .select_related("secretariat")
-        .prefetch_related(Prefetch("reviews", queryset=Review.objects.select_related("state", "session")))
+        .prefetch_related(
+            Prefetch("reviews", queryset=Review.objects.select_related("state", "session", "rescheduled_from"))
+        )
         .annotate(
             my_role=Subquery(my_role),
             # Each count on its own: counting both over one join of people and organisations walked
@@ -47,15 +49,61 @@ def coalitions_for_user(*, user) -> QuerySet[Coalition]:
     )
 
 
+class CoalitionSummary(NamedTuple):
+    """A coalition as the home page lists it: its name, counts and the person's role, as values."""
+
+    pk: int
+    name: str
+    people_count: int
+    organisation_count: int
+    my_role: str
+
+
+def coalition_summaries_for_user(*, user) -> list[CoalitionSummary]:
+    """``coalitions_for_user`` as the home page shows it, by name: values in one query, the person's
+    memberships (coalitions.rules keeps them for the request) giving the coalitions and the roles."""
+    memberships = memberships_of(user)
+    if not memberships:
+        return []
+    rows = (
+        Coalition.objects.filter(pk__in=list(memberships))
+        .annotate(
+            # As coalitions_for_user: each count on its own.
+            people_count=_count_per_coalition(Membership.objects.filter(is_active=True)),
+            organisation_count=_count_per_coalition(CoalitionOrganisation.objects.current()),
+        )
+        .order_by("name")
+        .values_list("pk", "name", "people_count", "organisation_count")
+    )
+    return [CoalitionSummary(*row, my_role=memberships[row[0]].role) for row in rows]
+
+
 def coalition_reviews(*, coalition: Coalition, upcoming: bool | None = None) -> QuerySet[Review]:
     """The coalition's reviews in date order: all of them, only the upcoming ones, or only the past
     ones (the latest first); "upcoming" is the reviews app's one rule (the session has not closed)."""
-    reviews = Review.objects.filter(coalitions=coalition).select_related("state", "session")
+    reviews = Review.objects.filter(coalitions=coalition).select_related("state", "session", "rescheduled_from")
     if upcoming is None:
         return reviews.in_date_order()
     if upcoming:
         return reviews.upcoming().in_date_order()
     return reviews.past().in_date_order().reverse()
+
+
+def coalition_reviews_apart(*, coalition: Coalition) -> tuple[list[Review], list[Review]]:
+    """``coalition_reviews`` upcoming and past (the latest first) in one query, with only what the
+    coalition's home page shows of them."""
+    upcoming = Review.objects.upcoming().filter(pk=OuterRef("pk"))
+    reviews = list(
+        Review.objects.filter(coalitions=coalition)
+        .select_related("state", "session", "rescheduled_from")
+        .only(
+            *("status", "stakeholder_deadline", "state__name", "rescheduled_from__number"),
+            *("session__number", "session__wg_start", "session__wg_end", "session__dates_provisional"),
+        )
+        .annotate(is_upcoming=Exists(upcoming))
+        .in_date_order()
+    )
+    return [r for r in reviews if r.is_upcoming], [r for r in reversed(reviews) if not r.is_upcoming]
 
 
 def current_member_organisations(*, coalition: Coalition) -> QuerySet[Organisation]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from coalitions.models import Coalition, Membership
+from coalitions.models import Coalition
+from coalitions.rules import memberships_of
 from deadlines.models import DEFAULT_OFFSETS, CoalitionReminderSettings, ReminderMute
 from deadlines.providers import Deadline, all_providers
 from submissions.models import Section
@@ -37,7 +38,8 @@ def deadlines_for_user(*, user, start: datetime.date | None = None, end: datetim
     (a review worked on by two of their coalitions appears for each; ``unique_by_key`` folds them)."""
     if not user.is_authenticated:
         return []
-    coalition_ids = list(Membership.objects.filter(user=user, is_active=True).values_list("coalition_id", flat=True))
+    # The memberships the request already read (coalitions.rules keeps them on the user).
+    coalition_ids = list(memberships_of(user))
     if not coalition_ids:
         return []
     return [d for d in _collect(coalition_ids=coalition_ids, start=start, end=end) if d.concerns(user.pk)]

@@ -20,7 +20,7 @@ from coalitions.rules import (
     submission_is_open,
 )
 from submissions.diff import Diff, text_diff
-from submissions.models import GeneratedDocument, Section, SectionVersion, Submission, SubmissionSignatory
+from submissions.models import GeneratedDocument, Section, Submission, SubmissionSignatory
 from submissions.services.submissions import submission_limit
 from upr_portal.wordcount import WordCount, count_words, words_counted
 
@@ -28,13 +28,26 @@ from upr_portal.wordcount import WordCount, count_words, words_counted
 def submissions_of(*, coalition: Coalition) -> QuerySet[Submission]:
     return (
         Submission.objects.filter(coalition=coalition)
-        .select_related("review__state", "review__session")
+        .select_related("review__state", "review__session", "review__rescheduled_from")
         .order_by("-created_at")
     )
 
 
 def submission_with_review(*, pk: int) -> QuerySet[Submission]:
-    return Submission.objects.filter(pk=pk).select_related("coalition", "review__state", "review__session__cycle")
+    """The submission with what its pages show of its coalition and review (the review's label and
+    status badge, the limit's cycle id): every column of five tables cost more than most of a page.
+    The submission's own columns all come (its forms read them)."""
+    return (
+        Submission.objects.filter(pk=pk)
+        .select_related("coalition", "review__state", "review__session", "review__rescheduled_from")
+        .only(
+            *(field.name for field in Submission._meta.concrete_fields),
+            *("coalition__name", "coalition__acronym", "coalition__secretariat", "coalition__require_two_factor"),
+            *("review__state__name", "review__status", "review__stakeholder_deadline"),
+            *("review__session__number", "review__session__cycle", "review__session__dates_provisional"),
+            "review__rescheduled_from__number",
+        )
+    )
 
 
 class Assignees(NamedTuple):
@@ -137,10 +150,21 @@ def sections_drafted_by(*, user) -> list[Section]:
         if membership.role == Role.CLUSTER_LEAD:
             ways |= Q(cluster__lead_organisation_id=membership.organisation_id)
         theirs |= Q(submission__coalition_id=membership.coalition_id) & ways
+    # Only what the home page shows and the rule reads: never the sections' texts; the assignees as
+    # values (``with_assignees``), not a model object each.
     sections = (
         Section.objects.filter(theirs, submission__status=Submission.Status.DRAFT)
-        .select_related("submission__coalition", "submission__review__state", "submission__review__session", "cluster")
-        .prefetch_related("assigned_people", "assigned_organisations")
+        .select_related(
+            *("submission__coalition", "submission__review__state", "submission__review__session"),
+            *("submission__review__rescheduled_from", "cluster"),
+        )
+        .only(
+            *("submission", "position", "title", "cluster__name", "cluster__coalition", "cluster__lead_organisation"),
+            *("submission__coalition__name", "submission__review", "submission__title", "submission__status"),
+            *("submission__review__status", "submission__review__stakeholder_deadline"),
+            *("submission__review__state__name", "submission__review__session__number"),
+            *("submission__review__session__dates_provisional", "submission__review__rescheduled_from__number"),
+        )
         .order_by(
             F("submission__review__stakeholder_deadline").asc(nulls_last=True),
             "submission__title",
@@ -149,7 +173,7 @@ def sections_drafted_by(*, user) -> list[Section]:
             "pk",
         )
     )
-    return [section for section in sections if drafts_section.test(user, section)]
+    return [section for section in with_assignees(list(sections)) if drafts_section.test(user, section)]
 
 
 @dataclass(frozen=True)
@@ -196,35 +220,66 @@ def submission_totals(*, submission: Submission, sections) -> Totals:
     )
 
 
-def version_numbers(*, section: Section) -> list[int]:
-    """The numbers of the section's versions, newest first (numbers only: a page lists a few rows)."""
-    return list(section.versions.order_by("-version").values_list("version", flat=True))
+class VersionListed(NamedTuple):
+    """What the history's list shows of a version, in plain values."""
+
+    version: int
+    kind: str
+    restored_from: int | None
+    saved_at: object  # an aware datetime
+    author: str  # the name shown, "" without an author
+    body_words: int
+    note_words: int
 
 
-def versions_listed(*, section: Section, numbers) -> QuerySet[SectionVersion]:
-    """The rows of the history's list for these version numbers, without their texts."""
-    return (
+def version_rows(*, section: Section, numbers) -> list[VersionListed]:
+    """The rows of the history's list for these version numbers, newest first: values, not their texts
+    nor model objects."""
+    rows = (
         section.versions.filter(version__in=list(numbers))
-        .select_related("author")
-        .defer("body", "title")
         .order_by("-version")
+        .values_list(
+            *("version", "kind", "restored_from", "saved_at", "author__full_name", "author__email"),
+            *("body_words", "note_words"),
+        )
     )
+    return [
+        VersionListed(number, kind, restored, saved_at, full_name or email or "", body, notes)
+        for number, kind, restored, saved_at, full_name, email, body, notes in rows
+    ]
 
 
-def version_diff(*, section: Section, before: int, after: int) -> Diff | None:
+def version_saved_at(*, section: Section) -> dict:
+    """When each version of the section was saved, by number, newest first: the history's numbers
+    and what ``version_diff_key`` reads, in one query."""
+    return dict(section.versions.order_by("-version").values_list("version", "saved_at"))
+
+
+def version_diff_key(*, section: Section, before: int, after: int, saved: dict | None = None) -> str | None:
+    """The cache key of the changes from version ``before`` to ``after`` (``version_diff``); None if
+    either does not exist. One query, none with ``saved`` (``version_saved_at``). What the key names
+    never changes, so a page may also cache the changes' markup under it."""
+    if saved is None:
+        saved = dict(section.versions.filter(version__in=(before, after)).values_list("version", "saved_at"))
+    if before not in saved or after not in saved:
+        return None
+    stamps = f"{before}@{saved[before].timestamp()}:{after}@{saved[after].timestamp()}"
+    # v1: the shape of submissions.diff.Diff, pickled in the cache; a new shape needs v2.
+    return f"submissions:version-diff:v1:{section.pk}:{stamps}"
+
+
+def version_diff(*, section: Section, before: int, after: int, key: str | None = None) -> Diff | None:
     """The changes from version ``before`` to version ``after``; None if either does not exist.
 
     Cached for good: a version number's text never changes (a save makes a new number, and folding
     an autosave into the last version renumbers that row). The key adds each version's save time, which
     tells apart the same numbers in a database built again (tests, a reset development site) while
-    the cache lives on. One query on a hit, two on a miss.
+    the cache lives on. One query on a hit, two on a miss; none more when the caller passes the
+    ``version_diff_key`` it already has.
     """
-    saved = dict(section.versions.filter(version__in=(before, after)).values_list("version", "saved_at"))
-    if before not in saved or after not in saved:
+    key = key or version_diff_key(section=section, before=before, after=after)
+    if key is None:
         return None
-    stamps = f"{before}@{saved[before].timestamp()}:{after}@{saved[after].timestamp()}"
-    # v1: the shape of submissions.diff.Diff, pickled in the cache; a new shape needs v2.
-    key = f"submissions:version-diff:v1:{section.pk}:{stamps}"
     diff = cache.get(key)
     if diff is None:
         bodies = dict(section.versions.filter(version__in=(before, after)).values_list("version", "body"))

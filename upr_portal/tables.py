@@ -55,3 +55,14 @@ def templates_version() -> str:
             digest.update(str(path.relative_to(folder)).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def review_badge(*, status: str, status_display: str, rescheduled_from: int | None) -> dict:
+    """What reviews/_status.html reads of a review, as plain values: a row of values can show a
+    review's badge (and be digested) without the review's model object. ``rescheduled_from`` is the
+    number of the session the review was moved from, if it was."""
+    return {
+        "status": status,
+        "get_status_display": status_display,
+        "rescheduled_from": {"number": rescheduled_from} if rescheduled_from is not None else None,
+    }

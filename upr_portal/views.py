@@ -1,3 +1,6 @@
+import datetime
+from dataclasses import dataclass
+
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -8,22 +11,103 @@ from coalitions import selectors as coalition_selectors
 from coalitions.models import Role
 from deadlines import selectors as deadline_selectors
 from reviews import selectors as review_selectors
+from reviews.models import ReviewStatus
 from upr_portal import health
+from upr_portal.tables import ROWS_CACHE_SECONDS, review_badge, rows_digest
 from upr_portal.timezones import geneva_today
+
+
+@dataclass(frozen=True, slots=True)
+class UpcomingReview:
+    """One row of the public calendar, in plain values: the table is cached under a digest of them."""
+
+    state: str
+    badge: dict  # what reviews/_status.html reads of the review
+    session: int
+    wg_start: datetime.date | None
+    wg_end: datetime.date | None
+    provisional: bool
+    stakeholder_deadline: datetime.datetime | None
+
+
+def upcoming_rows(*, today: datetime.date) -> list[UpcomingReview]:
+    """The public calendar as values: the same for everyone in a language on a Geneva day."""
+    rows = review_selectors.upcoming_reviews(today=today).values_list(
+        *("state__name", "status", "rescheduled_from__number", "session__number", "session__wg_start"),
+        *("session__wg_end", "session__dates_provisional", "stakeholder_deadline"),
+    )
+    return [
+        UpcomingReview(
+            state=state,
+            badge=review_badge(status=status, status_display=str(ReviewStatus(status).label), rescheduled_from=moved),
+            session=number,
+            wg_start=wg_start,
+            wg_end=wg_end,
+            provisional=provisional,
+            stakeholder_deadline=deadline,
+        )
+        for state, status, moved, number, wg_start, wg_end, provisional, deadline in rows
+    ]
+
+
+def _review_shown(review) -> tuple:
+    """What the home page's tables show of a review: its label and its status badge."""
+    return (
+        review.state.name,
+        review.session.number,
+        review_badge(
+            status=review.status,
+            status_display=review.get_status_display(),
+            rescheduled_from=review.rescheduled_from.number if review.rescheduled_from_id else None,
+        ),
+    )
+
+
+def _due_shown(due) -> list[tuple]:
+    """Every value a row of "Due next" shows, for the digest its table is cached under."""
+    reviews = {}  # once a review: it has several milestones
+    for d in due:
+        if d.review and d.review.pk not in reviews:
+            reviews[d.review.pk] = _review_shown(d.review)
+    return [
+        (d.when, d.is_all_day, str(d.label), reviews[d.review.pk] if d.review else None, d.coalition.name) for d in due
+    ]
+
+
+def _sections_shown(items) -> list[tuple]:
+    """Every value a row of "My sections" shows (links are made of the ids), for its digest."""
+    shown = []
+    for item in items:
+        section, submission = item.section, item.section.submission
+        deadline = item.next_deadline
+        shown.append(
+            (
+                *(section.pk, section.title, section.cluster.name if section.cluster else None),
+                *(submission.pk, submission.title, submission.coalition.name, _review_shown(submission.review)),
+                (deadline.when, deadline.provisional, str(deadline.label)) if deadline else None,
+                *(item.days_left, item.un_deadline, submission.review.dates_provisional),
+            )
+        )
+    return shown
 
 
 @require_GET
 def home(request):
     # Everyone sees the public calendar; a signed-in person also sees their coalitions, what is due
-    # and the sections they draft.
-    context = {"upcoming": review_selectors.upcoming_reviews()}
+    # and the sections they draft. Each table is cached under a digest of every value it shows (the
+    # person's own tables under their own values), so a change shows at once.
+    today = geneva_today()
+    upcoming = upcoming_rows(today=today)
+    context = {"upcoming": upcoming, "upcoming_key": rows_digest(upcoming), "rows_cache_seconds": ROWS_CACHE_SECONDS}
     if request.user.is_authenticated:
-        today = geneva_today()
         due = deadline_selectors.due_next_for_user(user=request.user, today=today)
-        coalitions = list(coalition_selectors.coalitions_for_user(user=request.user))
+        my_sections = deadline_selectors.sections_due_for_user(user=request.user, due=due, today=today)
+        coalitions = coalition_selectors.coalition_summaries_for_user(user=request.user)
         context |= {
             "due": due,
-            "my_sections": deadline_selectors.sections_due_for_user(user=request.user, due=due, today=today),
+            "due_key": rows_digest(_due_shown(due)),
+            "my_sections": my_sections,
+            "sections_key": rows_digest(_sections_shown(my_sections)),
             "coalitions": coalitions,
             # Coordinators may edit every section; the empty "my sections" tells them where to go.
             "coordinates": any(coalition.my_role == Role.COORDINATOR for coalition in coalitions),

@@ -63,20 +63,33 @@ def coalition_create(request):
     return render(request, "coalitions/coalition_form.html", {"form": form, "creating": True})
 
 
+def _review_shown(review) -> tuple:
+    """Every value the coalition's home page shows of a review (its status in the page's language)."""
+    session = review.session
+    moved_from = review.rescheduled_from.number if review.rescheduled_from_id else None
+    return (
+        *(review.pk, review.state.name, review.status, moved_from, review.stakeholder_deadline),
+        *(session.number, session.wg_start, session.wg_end, session.dates_provisional),
+    )
+
+
 @login_required
 @require_GET
 def coalition_home(request, pk: int):
     coalition = coalition_for(request, pk)
     organisations = selectors.organisations_overview(coalition=coalition)
     clusters = selectors.clusters_with_leads(coalition=coalition)
+    reviews, past_reviews = selectors.coalition_reviews_apart(coalition=coalition)
     return render(
         request,
         "coalitions/coalition_home.html",
         {
             "coalition": coalition,
             "my_role": role_in(request.user, coalition),
-            "reviews": selectors.coalition_reviews(coalition=coalition, upcoming=True),
-            "past_reviews": selectors.coalition_reviews(coalition=coalition, upcoming=False),
+            "reviews": reviews,
+            "past_reviews": past_reviews,
+            # The reviews are cached under a digest of what they show.
+            "reviews_key": rows_digest([_review_shown(review) for review in reviews + past_reviews], len(reviews)),
             "organisations": organisations,
             "clusters": clusters,
             # The organisations and clusters column is cached under a digest of what it shows.

@@ -12,13 +12,15 @@ def submission_for(request, pk: int, rule: str = "submissions.view_submission") 
     return submission
 
 
-def section_for(request, submission_pk: int, pk: int, rule: str = "submissions.view_section") -> Section:
+def section_for(
+    request, submission_pk: int, pk: int, rule: str = "submissions.view_section", *, text: bool = True
+) -> Section:
+    """The section, with its assignees; without its text (``body``, read on access) when ``text`` is
+    False: a page about the section that does not show it leaves the largest column in the database."""
     submission = submission_for(request, submission_pk)
+    sections = selectors.section_for_editing(submission=submission, pk=pk)
     section = get_visible_or_404(
-        request.user,
-        "submissions.view_section",
-        selectors.section_for_editing(submission=submission, pk=pk),
-        pk=pk,
+        request.user, "submissions.view_section", sections if text else sections.defer("body"), pk=pk
     )
     section.submission = submission
     selectors.with_assignees([section])

@@ -1,3 +1,5 @@
+import functools
+from dataclasses import dataclass
 from itertools import pairwise
 
 from django.contrib import messages
@@ -14,6 +16,7 @@ from submissions import selectors
 from submissions.errors import SubmissionError
 from submissions.services import sections as section_services
 from submissions.views.common import section_for
+from upr_portal.tables import ROWS_CACHE_SECONDS, reverse_each, rows_digest
 
 VERSIONS_PER_PAGE = 20
 
@@ -25,32 +28,56 @@ def _number(value: str | None) -> int | None:
         return None
 
 
+@dataclass(frozen=True, slots=True)
+class HistoryRow:
+    """One row of the history's list, in plain values: the list is cached under a digest of them."""
+
+    version: selectors.VersionListed
+    current: bool  # the section's text is this version's
+    shown: bool  # the newer side of the changes shown below
+    previous: int | None  # the version saved before it, whose changes the row offers
+    restore_url: str  # "" where restoring is not offered
+
+
 @login_required
 @require_GET
 def history(request, pk: int, section_pk: int):
     """The versions of a section, a page at a time, and the changes between two of them.
 
     Without a choice, the changes of the latest version. The list reads no text; the diff reads the
-    two texts it compares, once: it is cached for good (selectors.version_diff).
+    two texts it compares, once: it is cached for good (selectors.version_diff), and so is its markup
+    (under the same key: what it names never changes).
     """
-    section = section_for(request, pk, section_pk)
-    numbers = selectors.version_numbers(section=section)
+    section = section_for(request, pk, section_pk, text=False)
+    saved = selectors.version_saved_at(section=section)
+    numbers = list(saved)
     page = Paginator(numbers, VERSIONS_PER_PAGE).get_page(request.GET.get("page"))
-    versions = list(selectors.versions_listed(section=section, numbers=page.object_list))
-    # Each row offers its own changes: against the version saved before it, which may be on the next page.
-    previous = dict(pairwise(numbers))
-    rows = [(version, previous.get(version.version)) for version in versions]
 
     a, b = _number(request.GET.get("a")), _number(request.GET.get("b"))
-    older = newer = diff = None
+    older = newer = diff_key = None
     if a and b:
         older, newer = min(a, b), max(a, b)
     elif len(numbers) >= 2:
         older, newer = numbers[1], numbers[0]
     if older is not None:
-        diff = selectors.version_diff(section=section, before=older, after=newer)
-        if diff is None:
+        diff_key = selectors.version_diff_key(section=section, before=older, after=newer, saved=saved)
+        if diff_key is None:
             raise Http404
+
+    can_restore = can(request.user, "submissions.edit_section", section)
+    restore_url = reverse_each("submissions:restore", pk, section_pk)
+    # Each row offers its own changes: against the version saved before it, which may be on the next page.
+    previous = dict(pairwise(numbers))
+    rows = [
+        HistoryRow(
+            version=version,
+            current=version.version == section.version,
+            shown=version.version == newer,
+            previous=previous.get(version.version),
+            restore_url=restore_url(version.version) if can_restore and version.version != section.version else "",
+        )
+        for version in selectors.version_rows(section=section, numbers=page.object_list)
+    ]
     return render(
         request,
         "submissions/history.html",
@@ -61,12 +88,18 @@ def history(request, pk: int, section_pk: int):
             "numbers": numbers,
             "page": page,
             "rows": rows,
-            "diff": diff,
+            "rows_key": rows_digest(rows, page.number),
+            # The diff is read only when its markup is not in the cache (a function: the template calls it).
+            "diff": functools.cache(
+                lambda: selectors.version_diff(section=section, before=older, after=newer, key=diff_key)
+            ),
+            "diff_key": rows_digest([diff_key]) if diff_key else None,
+            "rows_cache_seconds": ROWS_CACHE_SECONDS,
             # The pages of the list keep the comparison the reader chose.
             "pagination_query": f"a={older}&b={newer}" if a and b else "",
             "older": older,
             "newer": newer,
-            "can_restore": can(request.user, "submissions.edit_section", section),
+            "can_restore": can_restore,
         },
     )
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from coalitions.models import Role
-from coalitions.selectors import coalition_reviews
+from coalitions.selectors import coalition_reviews, coalition_reviews_apart
 from tests.factories import MembershipFactory, ReviewFactory, SessionFactory, StateFactory
 from tests.factories.coalitions import new_coalition
 from upr_portal.timezones import GENEVA, geneva_today
@@ -61,6 +61,22 @@ def test_coalition_reviews_upcoming_in_date_order_and_past_latest_first(coalitio
         [reviews["past"], reviews["long past"]],
         [reviews["long past"], reviews["past"], reviews["sooner"], reviews["later"]],
     )
+
+
+def test_coalition_reviews_apart_are_coalition_reviews_upcoming_and_past_in_one_query(
+    coalition_with_reviews, django_assert_num_queries
+):
+    coalition, reviews, _member = coalition_with_reviews
+
+    with django_assert_num_queries(1):
+        upcoming, past = coalition_reviews_apart(coalition=coalition)
+        shown = [(str(review), review.dates_provisional) for review in upcoming + past]
+
+    assert (upcoming, past) == (
+        list(coalition_reviews(coalition=coalition, upcoming=True)),
+        list(coalition_reviews(coalition=coalition, upcoming=False)),
+    )
+    assert shown == [(str(reviews[name]), name == "sooner") for name in ("sooner", "later", "past", "long past")]
 
 
 def test_coalition_home_lists_upcoming_reviews_then_past_ones_apart(client, coalition_with_reviews):
@@ -122,3 +138,40 @@ def test_coalition_home_next_deadlines_mark_provisional_dates(client, coalition_
         f"{deadline.day} {deadline:%B %Y}, 23:59 Geneva time provisional – Stakeholder submission deadline "
         "(Kenya Review status: Scheduled )"
     ]
+
+
+def test_coalition_home_shows_a_review_moved_since_it_was_cached(client, coalition_with_reviews):
+    # The reviews are cached under a digest of what they show: a change to one shows at once.
+    coalition, reviews, member = coalition_with_reviews
+    client.force_login(member)
+    url = reverse("coalitions:home", args=[coalition.pk])
+    before = client.get(url).content.decode()
+    moved_to = session(805, geneva_today() + datetime.timedelta(days=400))
+    type(reviews["sooner"]).objects.filter(pk=reviews["sooner"].pk).update(
+        status="postponed", session=moved_to, rescheduled_from=reviews["sooner"].session
+    )
+
+    after = client.get(url).content.decode()
+
+    upcoming = after.split('<h3 class="h6 mt-3">Past reviews</h3>')[0]
+    assert "Kenya, session 804" in before
+    assert re.findall(r"<p class=\"mb-1\"><strong>([^<]+)</strong>", upcoming) == [
+        escape(str(reviews["later"])),
+        "Kenya, session 805",
+    ]
+    assert "Postponed" in upcoming
+    assert "Rescheduled (from session 804)" in upcoming
+
+
+def test_coalition_tabs_follow_the_persons_role_at_once(client, coalition_with_reviews):
+    # The tabs are cached under what decides them: a member made coordinator sees the coordinators' tabs.
+    coalition, _reviews, member = coalition_with_reviews
+    client.force_login(member)
+    url = reverse("coalitions:home", args=[coalition.pk])
+    settings_tab = f'href="{reverse("coalitions:edit", args=[coalition.pk])}"'
+    as_observer = client.get(url).content.decode()
+    member.coalition_memberships.filter(coalition=coalition).update(role=Role.COORDINATOR)
+
+    as_coordinator = client.get(url).content.decode()
+
+    assert (as_observer.count(settings_tab), as_coordinator.count(settings_tab)) == (0, 1)

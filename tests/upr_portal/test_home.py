@@ -2,6 +2,7 @@
 
 import datetime
 import itertools
+import re
 
 import pytest
 from django.db import connection
@@ -10,7 +11,7 @@ from django.urls import reverse
 
 from coalitions.models import Role
 from reviews.models import Session
-from submissions.models import Submission
+from submissions.models import Section, Submission
 from tests.factories import (
     ClusterFactory,
     MembershipFactory,
@@ -289,3 +290,56 @@ def test_home_queries_do_not_grow_with_coalitions_members_and_sections(client):
     # Each coalition: the secretariat, the shared organisation and one per other member.
     assert (listed(small_response), listed(large_response)) == ((2, [(2, 3)]), (6, [(20, 21)] * 3))
     assert large == small
+
+
+def test_home_tables_show_a_change_at_once_though_cached(client):
+    # Each table is cached under a digest of what it shows: a renamed section, a review whose status
+    # changed and a new deadline show on the next visit.
+    person, section = drafter_with_section(days=30)
+    client.force_login(person)
+    review = section.submission.review
+    before = client.get(reverse("home"))
+    Section.objects.filter(pk=section.pk).update(title="Rights of the child")
+    type(review).objects.filter(pk=review.pk).update(status="postponed", stakeholder_deadline=deadline_in(20))
+
+    after = client.get(reverse("home"))
+
+    when = f"{deadline_in(20):%-d %b %Y}, 23:59 Geneva time"
+    assert [row[0] for row in rows_of(before, "my-sections")] == ["Children's rights"]
+    [mine] = rows_of(after, "my-sections")
+    assert (mine[0], mine[2], mine[3]) == (
+        "Rights of the child",
+        f"{when} Stakeholder submission deadline",
+        f"20 days left {when}",
+    )
+    assert "Review status: Postponed" in mine[1]
+    [upcoming] = rows_of(after, "upcoming-reviews")
+    assert (upcoming[0], upcoming[1], upcoming[4]) == (
+        "Finland",
+        "Review status: Postponed",
+        f"{deadline_in(20):%-d %b %Y, 23:59}",
+    )
+    due_table = after.content.decode().split('id="due-heading"')[1].split("</table>")[0]
+    due = " ".join(re.sub(r"<[^>]+>", " ", due_table).split())
+    assert f"{deadline_in(20):%-d %B %Y}, 23:59 Geneva time Stakeholder submission deadline" in due
+    assert f"Finland, session {review.session.number} Review status: Postponed Coalition Finland" in due
+
+
+def test_home_cached_tables_are_each_persons_own(client):
+    # Two people with the same review but their own sections: neither sees the other's cached table.
+    first, first_section = drafter_with_section(state="Finland")
+    second = MembershipFactory(
+        coalition=new_coalition(name="Another coalition"), role=Role.DRAFTER, user=UserFactory(full_name="Sam")
+    )
+    SectionFactory(
+        submission=SubmissionFactory(coalition=second.coalition, review=first_section.submission.review),
+        title="Freedom of expression",
+        assigned_people=[second.user],
+    )
+    client.force_login(first)
+    mine = rows_of(client.get(reverse("home")), "my-sections")
+    client.force_login(second.user)
+
+    theirs = rows_of(client.get(reverse("home")), "my-sections")
+
+    assert ([row[0] for row in mine], [row[0] for row in theirs]) == (["Children's rights"], ["Freedom of expression"])
