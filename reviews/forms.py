@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from reviews.models import Review, already_reviewed_message
+from reviews.models import REVIEW_MILESTONES, Review, already_reviewed_message
 from reviews.services import geneva_deadline
 from upr_portal.admin_labels import LabelledInlineFormSet
 from upr_portal.timezones import GENEVA
@@ -77,13 +77,7 @@ class ReviewAdminForm(forms.ModelForm):
             "order",
             "status",
             "milestones_from_session",
-            "submission_window_opens",
-            "stakeholder_deadline",
-            "national_report_deadline",
-            "pre_session",
-            "review_date",
-            "adoption_date",
-            "mid_term_report_due",
+            *REVIEW_MILESTONES,
             "note",
         ]
 

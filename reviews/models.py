@@ -32,6 +32,8 @@ SESSION_MILESTONES = (
     "adoption_date",
     "mid_term_report_due",
 )
+# Every milestone a review stores, in the order of the calendar: the session's and the review's own day.
+REVIEW_MILESTONES = (*SESSION_MILESTONES[:4], "review_date", *SESSION_MILESTONES[4:])
 # Those the review stores as moments in time (the others are days).
 REVIEW_MOMENTS = frozenset({"submission_window_opens", "stakeholder_deadline", "national_report_deadline"})
 

@@ -15,11 +15,10 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from reviews.models import Review, Session
+from reviews.models import REVIEW_MILESTONES, Review, Session
 from reviews.services.calendar import (
     MILESTONES_SESSION,
     MILESTONES_SHIFT,
-    REVIEW_MILESTONES,
     default_milestones_mode,
     moved_milestones,
     review_move,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from reviews.models import (
     DEFAULT_DEADLINE_TIME,
     GENEVA,
+    REVIEW_MILESTONES,
     Review,
     ReviewStatus,
     Session,
@@ -39,17 +40,6 @@ def geneva_deadline(
 MILESTONES_SHIFT = "shift"
 MILESTONES_SESSION = "session"
 MILESTONE_MODES = (MILESTONES_SHIFT, MILESTONES_SESSION)
-
-# Every milestone a review stores, in the order of the calendar.
-REVIEW_MILESTONES = (
-    "submission_window_opens",
-    "stakeholder_deadline",
-    "national_report_deadline",
-    "pre_session",
-    "review_date",
-    "adoption_date",
-    "mid_term_report_due",
-)
 
 
 def session_shift(*, old: Session, new: Session) -> datetime.timedelta | None:

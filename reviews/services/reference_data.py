@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from reviews.models import (
     GENEVA,
+    REVIEW_MILESTONES,
     SESSION_MILESTONES,
     Cycle,
     DocumentLimit,
@@ -886,13 +887,7 @@ _REVIEW_FIELDS = (
     "milestones_from_session",
     "rescheduled_from",
     "rescheduled_at",
-    "submission_window_opens",
-    "stakeholder_deadline",
-    "national_report_deadline",
-    "pre_session",
-    "review_date",
-    "adoption_date",
-    "mid_term_report_due",
+    *REVIEW_MILESTONES,
 )
 
 
