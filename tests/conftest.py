@@ -22,6 +22,20 @@ def _rate_limits_forgotten():
     caches[settings.RATE_LIMIT_CACHE].clear()
 
 
+@pytest.fixture(autouse=True)
+def _result_get_allowed_outside_a_worker():
+    """A test calls ``.get()`` on a result as a client of Celery, never inside a task.
+
+    Celery keeps one process-wide flag, "a join would block", which a worker sets when it builds its
+    pool; a worker started in this process by an earlier test (the in-process worker fixtures) can leave
+    it set, and every later ``.get()`` in that xdist process then raises "Never call result.get() within
+    a task!" (seen with three processes: which tests share a process changes with the split).
+    """
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
+
+
 @dataclass(frozen=True)
 class CeleryRunner:
     """Where the tasks of a test run: ``redis-worker`` (a real worker thread) or ``in-process``."""
