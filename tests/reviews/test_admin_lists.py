@@ -150,7 +150,7 @@ def _queries(client, url: str) -> tuple[int, int]:
     """How many queries the list costs, and how many rows it shows."""
     with CaptureQueriesContext(connection) as context:
         response = client.get(url)
-    assert response.status_code == 200
+    # A refusal or a redirect has no change list: the next line fails on it.
     return len(context.captured_queries), len(response.context["cl"].result_list)
 
 
