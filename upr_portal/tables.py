@@ -66,3 +66,13 @@ def review_badge(*, status: str, status_display: str, rescheduled_from: int | No
         "get_status_display": status_display,
         "rescheduled_from": {"number": rescheduled_from} if rescheduled_from is not None else None,
     }
+
+
+def review_badge_of(review) -> dict:
+    """``review_badge`` of a review object (its ``rescheduled_from`` loaded with it): the one place that
+    says which of a review's values its badge shows."""
+    return review_badge(
+        status=review.status,
+        status_display=review.get_status_display(),
+        rescheduled_from=review.rescheduled_from.number if review.rescheduled_from_id else None,
+    )

@@ -13,7 +13,7 @@ from deadlines import selectors as deadline_selectors
 from reviews import selectors as review_selectors
 from reviews.models import ReviewStatus
 from upr_portal import health
-from upr_portal.tables import ROWS_CACHE_SECONDS, review_badge, rows_digest
+from upr_portal.tables import ROWS_CACHE_SECONDS, review_badge, review_badge_of, rows_digest
 from upr_portal.timezones import geneva_today
 
 
@@ -52,15 +52,7 @@ def upcoming_rows(*, today: datetime.date) -> list[UpcomingReview]:
 
 def _review_shown(review) -> tuple:
     """What the home page's tables show of a review: its label and its status badge."""
-    return (
-        review.state.name,
-        review.session.number,
-        review_badge(
-            status=review.status,
-            status_display=review.get_status_display(),
-            rescheduled_from=review.rescheduled_from.number if review.rescheduled_from_id else None,
-        ),
-    )
+    return (review.state.name, review.session.number, review_badge_of(review))
 
 
 def _due_shown(due) -> list[tuple]:

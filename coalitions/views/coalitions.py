@@ -11,7 +11,7 @@ from coalitions.access import get_visible_or_404, require
 from coalitions.forms import CoalitionCreateForm, CoalitionForm, CoalitionTwoFactorForm
 from coalitions.models import Coalition, Role
 from coalitions.rules import role_in
-from upr_portal.tables import ROWS_CACHE_SECONDS, rows_digest
+from upr_portal.tables import ROWS_CACHE_SECONDS, review_badge_of, rows_digest
 
 
 def coalition_for(request, pk: int, rule: str = "coalitions.view_coalition") -> Coalition:
@@ -66,9 +66,8 @@ def coalition_create(request):
 def _review_shown(review) -> tuple:
     """Every value the coalition's home page shows of a review (its status in the page's language)."""
     session = review.session
-    moved_from = review.rescheduled_from.number if review.rescheduled_from_id else None
     return (
-        *(review.pk, review.state.name, review.status, moved_from, review.stakeholder_deadline),
+        *(review.pk, review.state.name, review_badge_of(review), review.stakeholder_deadline),
         *(session.number, session.wg_start, session.wg_end, session.dates_provisional),
     )
 

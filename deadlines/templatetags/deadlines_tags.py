@@ -6,7 +6,7 @@ from typing import NamedTuple
 from django import template
 
 from deadlines.selectors import deadlines_for_coalition
-from upr_portal.tables import ROWS_CACHE_SECONDS, rows_digest
+from upr_portal.tables import ROWS_CACHE_SECONDS, review_badge_of, rows_digest
 from upr_portal.timezones import geneva_today
 
 register = template.Library()
@@ -37,19 +37,7 @@ def coalition_due(coalition, limit: int = COALITION_DUE_LIMIT):
             url=deadline.url,
             label=str(deadline.label),
             state=deadline.review.state.name if deadline.review else "",
-            review_status=(
-                {
-                    "status": deadline.review.status,
-                    "get_status_display": deadline.review.get_status_display(),
-                    "rescheduled_from": (
-                        {"number": deadline.review.rescheduled_from.number}
-                        if deadline.review.rescheduled_from_id
-                        else None
-                    ),
-                }
-                if deadline.review
-                else None
-            ),
+            review_status=review_badge_of(deadline.review) if deadline.review else None,
         )
         for deadline in due[:limit]
     ]
