@@ -251,7 +251,7 @@ class Invitation(TimeStampedModel):
 
 
 class AuditEvent(models.Model):
-    """Who did what, and when, to a coalition's membership: kept for accountability."""
+    """Who did what, and when, in a coalition (its membership, submissions and their review): kept for accountability."""
 
     class Action(models.TextChoices):
         COALITION_CREATED = "coalition_created", _("created the coalition")
@@ -266,6 +266,24 @@ class AuditEvent(models.Model):
         CLUSTER_CREATED = "cluster_created", _("created the cluster")
         CLUSTER_CHANGED = "cluster_changed", _("changed the cluster")
         CLUSTER_DELETED = "cluster_deleted", _("deleted the cluster")
+        SUBMISSION_CREATED = "submission_created", _("started the submission")
+        SUBMISSION_CHANGED = "submission_changed", _("changed the submission")
+        SUBMISSION_STEP = "submission_step", _("moved the submission")
+        SIGNATORIES_CHANGED = "signatories_changed", _("changed the signatories of")
+        SECTION_ADDED = "section_added", _("added the section")
+        SECTION_CHANGED = "section_changed", _("changed the settings of the section")
+        SECTION_DELETED = "section_deleted", _("deleted the section")
+        SECTIONS_SCHEDULED = "sections_scheduled", _("set the deadlines of sections of")
+        SECTION_STEP = "section_step", _("moved the section")
+        SECTION_IMPORTED = "section_imported", _("imported a Word document into")
+        SIGN_OFF_OPENED = "sign_off_opened", _("opened sign-off of")
+        SIGNED_OFF = "signed_off", _("endorsed")
+        SIGN_OFF_DECLINED = "sign_off_declined", _("declined to endorse")
+        SIGN_OFFS_INVALIDATED = "sign_offs_invalidated", _("changed the text endorsed in")
+        SIGN_OFF_REMINDED = "sign_off_reminded", _("reminded the organisations yet to sign")
+        COMMENT_RESOLVED = "comment_resolved", _("resolved a comment on")
+        COMMENT_REOPENED = "comment_reopened", _("reopened a comment on")
+        SMART_CONFIRMED = "smart_confirmed", _("confirmed the SMART checklist of a recommendation in")
 
     coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="audit_events")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")

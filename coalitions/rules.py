@@ -155,6 +155,53 @@ def submission_is_open(user, obj) -> bool:
     return not submission.is_locked
 
 
+@rules.predicate
+def is_reviewer(user, obj) -> bool:
+    return role_in(user, obj) == Role.REVIEWER
+
+
+@rules.predicate
+def may_comment(user, obj) -> bool:
+    """Everyone in the coalition but observers, who only read."""
+    role = role_in(user, obj)
+    return role is not None and role != Role.OBSERVER
+
+
+# Section workflow (submissions/models/workflow.py): drafting and "changes requested" belong to the
+# drafters; once submitted, the reviewers have the section; a locked section is edited by no one.
+@rules.predicate
+def section_open_to_drafters(user, section) -> bool:
+    return section.is_open_to_drafters
+
+
+@rules.predicate
+def section_not_locked(user, section) -> bool:
+    return not section.is_locked
+
+
+# Comments: the object is a comment; its section decides who works on it.
+@rules.predicate
+def wrote_comment(user, comment) -> bool:
+    return comment.author_id is not None and comment.author_id == user.pk
+
+
+@rules.predicate
+def works_on_comment_section(user, comment) -> bool:
+    section = comment.section
+    return is_coordinator(user, section) or leads_section_cluster(user, section) or is_assigned_to_section(user, section)
+
+
+# Sign-off: the object is a SignOff, one organisation's answer.
+@rules.predicate
+def is_designated_signer(user, sign_off) -> bool:
+    return sign_off.person_id is not None and sign_off.person_id == user.pk
+
+
+@rules.predicate
+def sign_off_is_open(user, sign_off) -> bool:
+    return sign_off.submission.status == sign_off.submission.Status.SIGN_OFF
+
+
 is_signed_in = rules.is_authenticated
 
 # Coalition-wide rules: the object is a coalition or anything with a ``coalition_id``.
@@ -189,10 +236,38 @@ rules.add_rule("submissions.view_section", is_member)
 # submission_is_open here. The object is a submission, or a GeneratedDocument for a download.
 rules.add_rule("submissions.generate_documents", is_coordinator)
 rules.add_rule("submissions.view_documents", is_member)
+# Editing a section's text: coordinators until it is locked; its cluster's lead and the people
+# assigned to it while it is with the drafters (drafting, changes requested).
+edits_section = (
+    (is_coordinator & section_not_locked)
+    | ((leads_section_cluster | is_assigned_to_section) & section_open_to_drafters)
+) & submission_is_open
+rules.add_rule("submissions.edit_section", edits_section)
+# A Word document imported into a section is a new version of its text.
+rules.add_rule("submissions.import_docx", edits_section)
+# Section workflow buttons (submissions/models/workflow.py, SECTION_ACTIONS): the object is a section.
 rules.add_rule(
-    "submissions.edit_section",
-    (is_coordinator | leads_section_cluster | is_assigned_to_section) & submission_is_open,
+    "submissions.submit_section", (is_coordinator | leads_section_cluster | is_assigned_to_section) & submission_is_open
 )
+rules.add_rule("submissions.review_section", (is_coordinator | leads_section_cluster | is_reviewer) & submission_is_open)
+rules.add_rule("submissions.approve_section", (is_coordinator | leads_section_cluster) & submission_is_open)
+rules.add_rule("submissions.lock_section", is_coordinator & submission_is_open)
+# Comments: the object is a section to write one, a comment to resolve or reopen its thread.
+rules.add_rule("submissions.comment_section", may_comment)
+rules.add_rule("submissions.resolve_comment", may_comment & (wrote_comment | works_on_comment_section))
+# Recommendations: the object is their section. Drafters write them and tick the SMART checklist;
+# someone else confirms it.
+rules.add_rule("submissions.change_recommendations", edits_section)
+rules.add_rule(
+    "submissions.confirm_smart", (is_coordinator | leads_section_cluster | is_reviewer) & submission_is_open
+)
+rules.add_rule("submissions.view_recommendations", is_member)
+# Sign-off: the object is a submission, or a SignOff for an answer.
+rules.add_rule("submissions.view_sign_off", is_member)
+rules.add_rule("submissions.manage_sign_off", is_coordinator)
+rules.add_rule("submissions.answer_sign_off", is_member & is_designated_signer & sign_off_is_open)
+# The secretariat's contribution dashboard: the object is a submission.
+rules.add_rule("submissions.view_dashboard", is_coordinator)
 
 
 def can(user, rule: str, obj=None) -> bool:

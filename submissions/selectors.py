@@ -66,7 +66,7 @@ def sections_for_overview(*, submission: Submission) -> list[Section]:
     sections = list(
         submission.sections.select_related("cluster", "last_edited_by")
         .only(
-            *("submission", "position", "title", "word_budget", "version", "body_words", "note_words"),
+            *("submission", "position", "title", "state", "word_budget", "version", "body_words", "note_words"),
             *("last_edited_at", "cluster__name", "cluster__coalition", "cluster__lead_organisation"),
             "last_edited_by__full_name",
             "last_edited_by__email",
@@ -153,14 +153,14 @@ def sections_drafted_by(*, user) -> list[Section]:
     # Only what the home page shows and the rule reads: never the sections' texts; the assignees as
     # values (``with_assignees``), not a model object each.
     sections = (
-        Section.objects.filter(theirs, submission__status=Submission.Status.DRAFT)
+        Section.objects.filter(theirs).exclude(submission__status__in=Submission.LOCKED)
         .select_related(
             *("submission__coalition", "submission__review__state", "submission__review__session"),
             *("submission__review__rescheduled_from", "cluster"),
         )
         .only(
-            *("submission", "position", "title", "cluster__name", "cluster__coalition", "cluster__lead_organisation"),
-            *("submission__coalition__name", "submission__review", "submission__title", "submission__status"),
+            *("submission", "position", "title", "state", "cluster__name", "cluster__coalition"),
+            *("cluster__lead_organisation", "submission__coalition__name", "submission__review", "submission__title", "submission__status"),
             *("submission__review__status", "submission__review__stakeholder_deadline"),
             *("submission__review__state__name", "submission__review__session__number"),
             *("submission__review__session__dates_provisional", "submission__review__rescheduled_from__number"),

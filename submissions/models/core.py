@@ -24,9 +24,14 @@ class Submission(TimeStampedModel):
         SPANISH = "es", _("Spanish")
 
     class Status(models.TextChoices):
+        # The workflow's buttons move a submission along (models/workflow.py, SUBMISSION_ACTIONS).
         DRAFT = "draft", _("Drafting")
+        CONSOLIDATION = "consolidation", _("Consolidation")
+        SIGN_OFF = "sign_off", _("Sign-off")
         FINAL = "final", _("Final: read-only")
         SUBMITTED = "submitted", _("Submitted to OHCHR")
+
+    LOCKED = (Status.FINAL, Status.SUBMITTED)
 
     coalition = models.ForeignKey(
         "coalitions.Coalition", on_delete=models.CASCADE, related_name="submissions", verbose_name=_("coalition")
@@ -41,7 +46,22 @@ class Submission(TimeStampedModel):
         _("keywords"), max_length=500, blank=True, help_text=_("Separate keywords with commas.")
     )
     executive_summary = models.TextField(_("executive summary"), blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # A cluster's own joint submission; empty for the coalition's joint submission.
+    cluster = models.ForeignKey(
+        "coalitions.Cluster",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="submissions",
+        verbose_name=_("cluster"),
+        help_text=_("Leave empty for the coalition's own joint submission."),
+    )
+    # Typed in by the coordinator when the submission is sent to the UN.
+    submitted_on = models.DateField(_("submitted to the UN on"), null=True, blank=True)
+    ohchr_reference = models.CharField(
+        _("OHCHR reference"), max_length=100, blank=True, validators=[validate_no_control_characters]
+    )
     # The contact person named at the top of the generated document (OHCHR asks for one).
     contact_name = models.CharField(
         _("contact person"), max_length=200, blank=True, validators=[validate_no_control_characters]
@@ -59,11 +79,29 @@ class Submission(TimeStampedModel):
     @property
     def is_locked(self) -> bool:
         """Final or submitted: read-only until a coordinator reopens it for drafting."""
-        return self.status != self.Status.DRAFT
+        return self.status in self.LOCKED
 
     @property
     def keyword_list(self) -> list[str]:
         return [k.strip() for k in self.keywords.split(",") if k.strip()]
+
+
+class SectionState(models.TextChoices):
+    """Where a section is in its review; the buttons that move it are SECTION_ACTIONS (models/workflow.py)."""
+
+    DRAFTING = "drafting", _("Drafting")
+    SUBMITTED = "submitted", _("Submitted for review")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    APPROVED = "approved", _("Approved")
+    LOCKED = "locked", _("Locked")
+
+
+# A section's internal milestones, in order: (field name, label).
+SECTION_MILESTONES = (
+    ("first_draft_due", _("First draft due")),
+    ("review_due", _("Review due")),
+    ("final_due", _("Final text due")),
+)
 
 
 class Section(TimeStampedModel):
@@ -91,6 +129,20 @@ class Section(TimeStampedModel):
     assigned_people = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="assigned_sections", verbose_name=_("people")
     )
+    lead_organisation = models.ForeignKey(
+        "coalitions.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_sections",
+        verbose_name=_("lead organisation"),
+    )
+    state = models.CharField(_("state"), max_length=20, choices=SectionState.choices, default=SectionState.DRAFTING)
+    # The section's internal milestones (SECTION_MILESTONES), aware datetimes shown in the reader's
+    # timezone with Geneva time beside them. They feed the reminder scan (deadlines/providers.py).
+    first_draft_due = models.DateTimeField(_("first draft due"), null=True, blank=True)
+    review_due = models.DateTimeField(_("review due"), null=True, blank=True)
+    final_due = models.DateTimeField(_("final text due"), null=True, blank=True)
     body = models.TextField(_("text"), blank=True)
     word_budget = models.PositiveIntegerField(_("word budget"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=0)
@@ -105,9 +157,34 @@ class Section(TimeStampedModel):
         verbose_name = _("section")
         verbose_name_plural = _("sections")
         ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=["drafting", "submitted", "changes_requested", "approved", "locked"]),
+                name="submissions_section_state_known",
+            ),
+        ]
+
+    State = SectionState
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_open_to_drafters(self) -> bool:
+        """Drafting, or changes requested: the assigned people may edit; otherwise the reviewers have it."""
+        return self.state in (SectionState.DRAFTING, SectionState.CHANGES_REQUESTED)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.state == SectionState.LOCKED
+
+    def next_milestone(self, now):
+        """The first of the section's milestones still ahead of ``now``: (field name, label, when), or None."""
+        for name, label in SECTION_MILESTONES:
+            when = getattr(self, name)
+            if when is not None and when >= now:
+                return name, label, when
+        return None
 
     @property
     def word_count(self) -> WordCount:
@@ -122,6 +199,7 @@ class SectionVersion(models.Model):
         SAVE = "save", _("Saved")
         AUTOSAVE = "autosave", _("Autosaved")
         RESTORE = "restore", _("Restored")
+        IMPORT = "import", _("Imported from Word")
 
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="versions")
     version = models.PositiveIntegerField(_("version"))
