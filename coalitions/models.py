@@ -251,7 +251,7 @@ class Invitation(TimeStampedModel):
 
 
 class AuditEvent(models.Model):
-    """Who did what, and when, in a coalition (its membership, submissions and their review): kept for accountability."""
+    """Who did what, and when, in a coalition (membership, submissions, their review): kept for accountability."""
 
     class Action(models.TextChoices):
         COALITION_CREATED = "coalition_created", _("created the coalition")

@@ -188,7 +188,9 @@ def wrote_comment(user, comment) -> bool:
 @rules.predicate
 def works_on_comment_section(user, comment) -> bool:
     section = comment.section
-    return is_coordinator(user, section) or leads_section_cluster(user, section) or is_assigned_to_section(user, section)
+    return (
+        is_coordinator(user, section) or leads_section_cluster(user, section) or is_assigned_to_section(user, section)
+    )
 
 
 # Sign-off: the object is a SignOff, one organisation's answer.
@@ -249,7 +251,9 @@ rules.add_rule("submissions.import_docx", edits_section)
 rules.add_rule(
     "submissions.submit_section", (is_coordinator | leads_section_cluster | is_assigned_to_section) & submission_is_open
 )
-rules.add_rule("submissions.review_section", (is_coordinator | leads_section_cluster | is_reviewer) & submission_is_open)
+rules.add_rule(
+    "submissions.review_section", (is_coordinator | leads_section_cluster | is_reviewer) & submission_is_open
+)
 rules.add_rule("submissions.approve_section", (is_coordinator | leads_section_cluster) & submission_is_open)
 rules.add_rule("submissions.lock_section", is_coordinator & submission_is_open)
 # Comments: the object is a section to write one, a comment to resolve or reopen its thread.
@@ -258,9 +262,7 @@ rules.add_rule("submissions.resolve_comment", may_comment & (wrote_comment | wor
 # Recommendations: the object is their section. Drafters write them and tick the SMART checklist;
 # someone else confirms it.
 rules.add_rule("submissions.change_recommendations", edits_section)
-rules.add_rule(
-    "submissions.confirm_smart", (is_coordinator | leads_section_cluster | is_reviewer) & submission_is_open
-)
+rules.add_rule("submissions.confirm_smart", (is_coordinator | leads_section_cluster | is_reviewer) & submission_is_open)
 rules.add_rule("submissions.view_recommendations", is_member)
 # Sign-off: the object is a submission, or a SignOff for an answer.
 rules.add_rule("submissions.view_sign_off", is_member)

@@ -153,14 +153,21 @@ def sections_drafted_by(*, user) -> list[Section]:
     # Only what the home page shows and the rule reads: never the sections' texts; the assignees as
     # values (``with_assignees``), not a model object each.
     sections = (
-        Section.objects.filter(theirs).exclude(submission__status__in=Submission.LOCKED)
+        Section.objects.filter(theirs)
+        .exclude(submission__status__in=Submission.LOCKED)
         .select_related(
             *("submission__coalition", "submission__review__state", "submission__review__session"),
             *("submission__review__rescheduled_from", "cluster"),
         )
         .only(
             *("submission", "position", "title", "state", "cluster__name", "cluster__coalition"),
-            *("cluster__lead_organisation", "submission__coalition__name", "submission__review", "submission__title", "submission__status"),
+            *(
+                "cluster__lead_organisation",
+                "submission__coalition__name",
+                "submission__review",
+                "submission__title",
+                "submission__status",
+            ),
             *("submission__review__status", "submission__review__stakeholder_deadline"),
             *("submission__review__state__name", "submission__review__session__number"),
             *("submission__review__session__dates_provisional", "submission__review__rescheduled_from__number"),

@@ -32,9 +32,7 @@ class Recommendation(TimeStampedModel):
     )
     position = models.PositiveIntegerField(_("position"), default=0)
     text = models.TextField(_("recommendation"), max_length=RECOMMENDATION_MAX_LENGTH)
-    theme = models.CharField(
-        _("theme"), max_length=200, blank=True, validators=[validate_no_control_characters]
-    )
+    theme = models.CharField(_("theme"), max_length=200, blank=True, validators=[validate_no_control_characters])
     recommending_states = models.ManyToManyField(
         "reviews.State",
         blank=True,
@@ -60,9 +58,7 @@ class Recommendation(TimeStampedModel):
     follows_up = models.CharField(
         _("follows up recommendation"), max_length=300, blank=True, validators=[validate_no_control_characters]
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
 
     class Meta:
         verbose_name = _("recommendation")

@@ -39,7 +39,11 @@ SECTION_ACTIONS: dict[str, WorkflowAction] = {
     action.name: action
     for action in (
         WorkflowAction(
-            "submit", _("Submit for review"), (S.DRAFTING, S.CHANGES_REQUESTED), S.SUBMITTED, "submissions.submit_section"
+            "submit",
+            _("Submit for review"),
+            (S.DRAFTING, S.CHANGES_REQUESTED),
+            S.SUBMITTED,
+            "submissions.submit_section",
         ),
         WorkflowAction(
             "withdraw",
@@ -58,7 +62,9 @@ SECTION_ACTIONS: dict[str, WorkflowAction] = {
             message="required",
             style="warning",
         ),
-        WorkflowAction("approve", _("Approve"), (S.SUBMITTED,), S.APPROVED, "submissions.approve_section", style="success"),
+        WorkflowAction(
+            "approve", _("Approve"), (S.SUBMITTED,), S.APPROVED, "submissions.approve_section", style="success"
+        ),
         WorkflowAction("lock", _("Lock"), (S.APPROVED,), S.LOCKED, "submissions.lock_section", style="secondary"),
         WorkflowAction(
             "reopen",
