@@ -103,6 +103,19 @@ SECTION_MILESTONES = (
     ("final_due", _("Final text due")),
 )
 
+# The states in which a milestone counts as met: a first draft is met once the section went to
+# review, the review once reviewers answered, the final text once it is approved.
+MILESTONE_MET_IN = {
+    "first_draft_due": (
+        SectionState.SUBMITTED,
+        SectionState.CHANGES_REQUESTED,
+        SectionState.APPROVED,
+        SectionState.LOCKED,
+    ),
+    "review_due": (SectionState.CHANGES_REQUESTED, SectionState.APPROVED, SectionState.LOCKED),
+    "final_due": (SectionState.APPROVED, SectionState.LOCKED),
+}
+
 
 class Section(TimeStampedModel):
     """A part of a submission drafted by the people or organisations assigned to it.
@@ -178,13 +191,25 @@ class Section(TimeStampedModel):
     def is_locked(self) -> bool:
         return self.state == SectionState.LOCKED
 
+    def milestone_met(self, name: str) -> bool:
+        return self.state in MILESTONE_MET_IN[name]
+
+    def open_milestones(self):
+        """The milestones set and not yet met, in order: (field name, label, when)."""
+        return [
+            (name, label, getattr(self, name))
+            for name, label in SECTION_MILESTONES
+            if getattr(self, name) is not None and not self.milestone_met(name)
+        ]
+
+    def late_milestones(self, now):
+        """The milestones passed and not met: the section is late on each."""
+        return [milestone for milestone in self.open_milestones() if milestone[2] < now]
+
     def next_milestone(self, now):
-        """The first of the section's milestones still ahead of ``now``: (field name, label, when), or None."""
-        for name, label in SECTION_MILESTONES:
-            when = getattr(self, name)
-            if when is not None and when >= now:
-                return name, label, when
-        return None
+        """The first milestone not yet met (late or ahead of ``now``): (field name, label, when), or None."""
+        milestones = self.open_milestones()
+        return milestones[0] if milestones else None
 
     @property
     def word_count(self) -> WordCount:
