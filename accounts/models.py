@@ -49,6 +49,13 @@ class User(AbstractUser):
     )
     # Emails, reminders and notifications reach the person in this language, whoever triggers them.
     language = models.CharField(_("language"), max_length=10, choices=language_choices, default=settings.LANGUAGE_CODE)
+    # Mentions in comments and steps of the person's sections reach them by email as well as in the
+    # portal's notifications, unless they turn it off (account settings).
+    email_notifications = models.BooleanField(
+        _("email me about comments and my sections"),
+        default=True,
+        help_text=_("Mentions in comments and changes to the sections assigned to you, by email as well."),
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
