@@ -1,3 +1,6 @@
+import zoneinfo
+
+from django import forms
 from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm, PasswordResetForm, UserChangeForm
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -39,3 +42,26 @@ class QueuedPasswordResetForm(PasswordResetForm):
     def save(self, **kwargs):
         # Django's save() renders a link and loops over the matching accounts; none of it happens here.
         password_reset_request(email=self.cleaned_data["email"], language=get_language())
+
+
+def timezone_choices() -> list[tuple[str, str]]:
+    return [("", _("Geneva time (the time OHCHR sets deadlines in)"))] + [
+        (name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones()) if "/" in name
+    ]
+
+
+class AccountSettingsForm(forms.Form):
+    timezone = forms.ChoiceField(
+        label=_("Time zone"),
+        required=False,
+        choices=timezone_choices,
+        help_text=_("Times are shown in this time zone; deadlines show Geneva time beside it."),
+    )
+    email_notifications = forms.BooleanField(
+        label=_("Email me about comments and my sections"),
+        required=False,
+        help_text=_(
+            "Mentions of you in comments, comments on the sections you work on and changes to them reach you "
+            "by email as well as under the bell. Reminders of deadlines have their own settings."
+        ),
+    )

@@ -1,5 +1,8 @@
+import zoneinfo
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +40,11 @@ class UserManager(BaseUserManager):
         return self.get(email__iexact=username)
 
 
+def validate_timezone_name(value: str) -> None:
+    if value and value not in zoneinfo.available_timezones():
+        raise ValidationError(_("Choose a time zone from the list."), code="invalid_timezone")
+
+
 class User(AbstractUser):
     """A person who signs in with their email address (invitations are sent to it)."""
 
@@ -49,6 +57,9 @@ class User(AbstractUser):
     )
     # Emails, reminders and notifications reach the person in this language, whoever triggers them.
     language = models.CharField(_("language"), max_length=10, choices=language_choices, default=settings.LANGUAGE_CODE)
+    # The IANA time zone the portal shows times in for this person (empty: Geneva time, as OHCHR's
+    # deadlines are set); accounts.middleware activates it. Geneva time is always shown beside deadlines.
+    timezone = models.CharField(_("time zone"), max_length=64, blank=True, validators=[validate_timezone_name])
     # Mentions in comments and steps of the person's sections reach them by email as well as in the
     # portal's notifications, unless they turn it off (account settings).
     email_notifications = models.BooleanField(

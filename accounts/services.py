@@ -64,3 +64,16 @@ def sign_in_failures_prune(*, older_than_days: int) -> int:
     look into an attack, since a list of where members sign in from is a risk to those facing reprisals.
     """
     return AxesProxyHandler.reset_failure_logs(age_days=older_than_days)
+
+
+def account_settings_update(*, user: User, email_notifications: bool, timezone: str | None = None) -> User:
+    """The person's own choices: whether comments and their sections' steps reach them by email too,
+    and the time zone pages show times in (empty: Geneva time)."""
+    user.email_notifications = email_notifications
+    fields = ["email_notifications"]
+    if timezone is not None:
+        user.timezone = timezone
+        user.full_clean(validate_unique=False, validate_constraints=False)
+        fields.append("timezone")
+    user.save(update_fields=fields)
+    return user

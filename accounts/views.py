@@ -5,13 +5,16 @@ from __future__ import annotations
 import math
 
 from axes.helpers import get_cool_off
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.shortcuts import render
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
-from accounts.forms import QueuedPasswordResetForm
-from accounts.services import sign_in_lockout_lift
+from accounts.forms import AccountSettingsForm, QueuedPasswordResetForm
+from accounts.services import account_settings_update, sign_in_lockout_lift
 from accounts.throttles import client_ip, password_reset_requests, try_again_in
 
 
@@ -65,3 +68,23 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         sign_in_lockout_lift(user=form.user)
         return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_settings(request):
+    """The person's own settings: whether comments and their sections' steps come by email, and their time zone."""
+    # Bound on every POST: an unticked box sends nothing, and an empty POST is still a choice.
+    form = AccountSettingsForm(
+        request.POST if request.method == "POST" else None,
+        initial={"email_notifications": request.user.email_notifications, "timezone": request.user.timezone},
+    )
+    if request.method == "POST" and form.is_valid():
+        account_settings_update(
+            user=request.user,
+            email_notifications=form.cleaned_data["email_notifications"],
+            timezone=form.cleaned_data["timezone"],
+        )
+        messages.success(request, _("Your settings are saved."))
+        return redirect("account_settings")
+    return render(request, "accounts/settings.html", {"form": form})

@@ -27,17 +27,61 @@ REFUSALS = {
     "submissions.change_submission": _(
         "Only the coalition's coordinators can change the submission, and only while it is being drafted."
     ),
-    "submissions.change_status": _("Only the coalition's coordinators can finalise or reopen the submission."),
+    "submissions.change_status": _(
+        "Only the coalition's coordinators can move the submission on (consolidation, sign-off, final, sent to "
+        "the UN) or reopen it."
+    ),
+    # The section workflow's buttons (submissions/models/workflow.py SECTION_ACTIONS).
+    "submissions.submit_section": _(
+        "Only the section's drafters (the people and organisations assigned to it, its cluster's lead) and the "
+        "coordinators can submit it for review or withdraw it, and not in a final submission."
+    ),
+    "submissions.review_section": _(
+        "Only reviewers, the section's cluster lead and the coordinators can ask for changes, and not in a final "
+        "submission."
+    ),
+    "submissions.approve_section": _(
+        "Only the section's cluster lead and the coalition's coordinators can approve it, and not in a final "
+        "submission."
+    ),
+    "submissions.lock_section": _(
+        "Only the coalition's coordinators can lock a section or reopen it for drafting, and not in a final submission."
+    ),
     "submissions.manage_sections": _(
         "Only the coalition's coordinators can arrange sections, and only while the submission is being drafted."
     ),
     "submissions.generate_documents": _("Only the coalition's coordinators can generate the submission's documents."),
+    "submissions.view_dashboard": _(
+        "Only the coalition's coordinators can see the contribution dashboard: who wrote what and who is late."
+    ),
     "submissions.edit_section": _(
-        "You can read this section but not edit it: it is not assigned to you, or the submission is "
-        "final and read-only until a coordinator reopens it."
+        "You can read this section but not edit it: it is not assigned to you, it is with its reviewers or "
+        "locked, or the submission is final and read-only until a coordinator reopens it."
+    ),
+    "submissions.comment_section": _("Observers read the sections and their comments but do not write comments."),
+    "submissions.resolve_comment": _(
+        "Only the person who started this thread and the people working on the section can resolve or reopen it."
+    ),
+    "submissions.manage_sign_off": _(
+        "Only the coalition's coordinators can remind organisations or choose who answers for them."
+    ),
+    "submissions.answer_sign_off": _(
+        "Only the person designated by the organisation can answer for it, and only while sign-off is open."
+    ),
+    "submissions.import_docx": _(
+        "You can read this section but not import a Word file into it: it is not assigned to you, it is "
+        "not with its drafters now, or the submission is final and read-only until a coordinator reopens it."
     ),
     "coalitions.change_organisation": _(
         "Only the organisation's own people and the coordinators of its coalitions can change its profile."
+    ),
+    "submissions.change_recommendations": _(
+        "Only those who may edit this section's text can change its recommendations: it is not assigned to "
+        "you, it is with its reviewers, or the submission is final and read-only."
+    ),
+    "submissions.confirm_smart": _(
+        "The SMART checklist is confirmed by a reviewer, the section's cluster lead or a coordinator, not by "
+        "its drafters, and not in a final submission."
     ),
 }
 

@@ -221,4 +221,8 @@ def all_providers() -> list[DeadlineProvider]:
 
 
 def register_builtin() -> None:
+    # Imported here: the module builds on Deadline, defined above.
+    from deadlines.section_milestones import SectionMilestoneProvider
+
     register(ReviewCalendarProvider())
+    register(SectionMilestoneProvider())

@@ -3,7 +3,8 @@
 Measures, on a throwaway test database of whatever DATABASE_URL names (SQLite by default):
 the time of ``load_reference_data``, and the latency and query count of the home page (signed out,
 and signed in as a demo coalition member) and of /healthz through Django's test client, so without
-network, server or static files. Compare runs on the same machine only.
+network, server or static files; and the contribution dashboard's at national scale
+(scripts/bench_dashboard.py). Compare runs on the same machine only.
 
 Then the load test of scripts/bench_load.py: the main pages at national-coalition scale, served by
 gunicorn to 20 signed-in people at once, as a share of /healthz's throughput (``--load-seconds 0``
@@ -29,6 +30,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
 from scripts import bench_load  # noqa: E402
+from scripts.bench_dashboard import dashboard_bench  # noqa: E402
 from scripts.bench_text import text_bench  # noqa: E402
 
 
@@ -87,6 +89,7 @@ def main() -> None:
         print(f"GET /         signed in        {measure(signed_in, '/', args.requests)}")
         print(f"GET /healthz                   {measure(anonymous, '/healthz', args.requests)}")
         text_bench()
+        dashboard_bench(requests=args.requests, measure=measure)
         if args.load_seconds:
             bench_load.load_test(users=args.users, seconds=args.load_seconds, warmup=3)
     finally:

@@ -21,6 +21,7 @@ from coalitions.rules import (
 )
 from submissions.diff import Diff, text_diff
 from submissions.models import GeneratedDocument, Section, Submission, SubmissionSignatory
+from submissions.recommendation_selectors import recommendation_words
 from submissions.services.submissions import submission_limit
 from upr_portal.wordcount import WordCount, count_words, words_counted
 
@@ -39,9 +40,10 @@ def submission_with_review(*, pk: int) -> QuerySet[Submission]:
     The submission's own columns all come (its forms read them)."""
     return (
         Submission.objects.filter(pk=pk)
-        .select_related("coalition", "review__state", "review__session", "review__rescheduled_from")
+        .select_related("coalition", "cluster", "review__state", "review__session", "review__rescheduled_from")
         .only(
             *(field.name for field in Submission._meta.concrete_fields),
+            "cluster__name",
             *("coalition__name", "coalition__acronym", "coalition__secretariat", "coalition__require_two_factor"),
             *("review__state__name", "review__status", "review__stakeholder_deadline"),
             *("review__session__number", "review__session__cycle", "review__session__dates_provisional"),
@@ -68,11 +70,15 @@ def sections_for_overview(*, submission: Submission) -> list[Section]:
         .only(
             *("submission", "position", "title", "state", "word_budget", "version", "body_words", "note_words"),
             *("last_edited_at", "cluster__name", "cluster__coalition", "cluster__lead_organisation"),
+            *("first_draft_due", "review_due", "final_due"),  # the "Next deadline" column
             "last_edited_by__full_name",
             "last_edited_by__email",
         )
         .order_by("position", "pk")
     )
+    words = recommendation_words(submission=submission)
+    for section in sections:
+        section.recommendation_words = words.get(section.pk, 0)
     return with_assignees(sections)
 
 
@@ -112,12 +118,17 @@ class SectionCount(NamedTuple):
     body_words: int
     note_words: int
     word_budget: int | None
+    recommendation_words: int = 0
 
 
 def section_counts(*, submission: Submission) -> list[SectionCount]:
     """Every section's cached word counts and budget, for ``submission_totals`` on a page about one
     section: the other sections' texts, assignees and editors are not needed there (nor whole rows)."""
-    return [SectionCount(*row) for row in submission.sections.values_list("body_words", "note_words", "word_budget")]
+    words = recommendation_words(submission=submission)
+    return [
+        SectionCount(body, notes, budget, words.get(pk, 0))
+        for pk, body, notes, budget in submission.sections.values_list("pk", "body_words", "note_words", "word_budget")
+    ]
 
 
 def section_for_editing(*, submission: Submission, pk: int) -> QuerySet[Section]:
@@ -213,7 +224,8 @@ def submission_totals(*, submission: Submission, sections) -> Totals:
     """
     limit = submission_limit(submission)
     notes_count = limit.notes_count if limit else True
-    body = sum(s.body_words for s in sections)
+    # The sections' recommendations count as their text does: the documents print them as paragraphs.
+    body = sum(s.body_words + s.recommendation_words for s in sections)
     notes = sum(s.note_words for s in sections)
     summary = count_words(submission.executive_summary)
     return Totals(
@@ -297,22 +309,27 @@ def version_diff(*, section: Section, before: int, after: int, key: str | None =
 
 def _signatory_rows(submission: Submission) -> tuple[QuerySet[SubmissionSignatory], QuerySet[Organisation]]:
     """The coordinators' chosen signatories in order (each marked whether still a member), and the
-    default when they chose none: the coalition's current member organisations by name."""
+    default when they chose none: the coalition's current member organisations by name (for a
+    cluster's own submission, those of the cluster)."""
     current = CoalitionOrganisation.objects.current().filter(coalition_id=submission.coalition_id)
     chosen = (
         SubmissionSignatory.objects.filter(submission=submission)
         .annotate(is_member=Exists(current.filter(organisation=OuterRef("organisation"))))
         .order_by("position", "pk")
     )
-    return chosen, Organisation.objects.filter(coalition_memberships__in=current).order_by("name")
+    default = Organisation.objects.filter(coalition_memberships__in=current)
+    if submission.cluster_id is not None:
+        default = default.filter(clusters=submission.cluster_id)
+    return chosen, default.order_by("name")
 
 
 def submission_signatories(submission: Submission) -> list[Organisation]:
     """The organisations the document names as submitting it, in order (with their country).
 
     The coordinators' chosen list when there is one; otherwise the coalition's current member
-    organisations by name. An organisation that has left the coalition since it was chosen no
-    longer signs: it drops out of the list rather than being named for a text it left behind.
+    organisations by name (a cluster's own submission: the cluster's). An organisation that has
+    left the coalition since it was chosen no longer signs: it drops out of the list rather than
+    being named for a text it left behind.
     """
     chosen, default = _signatory_rows(submission)
     chosen = list(chosen.select_related("organisation__country"))
@@ -360,11 +377,24 @@ def section_read_only_reason(*, user, section: Section) -> str | None:
         return _("The submission was sent to OHCHR: it stays read-only.")
     if submission.is_locked:
         return _("The submission is marked final: nobody edits it until a coordinator reopens it for drafting.")
+    if section.is_locked:
+        return _("This section is locked: nobody edits it until a coordinator reopens it for drafting.")
     role = role_in(user, section)
     if role not in EDITING_ROLES:
         return _("Your role in the coalition is “%(role)s”: you can read the sections but not edit them.") % {
             "role": Role(role).label if role else _("none")
         }
+    # Its drafters (assigned, or leading its cluster) edit it only while it is with them.
+    drafts_it = is_assigned_to_section(user, section) or leads_section_cluster(user, section)
+    if drafts_it and not section.is_open_to_drafters:
+        if section.state == Section.State.SUBMITTED:
+            return _(
+                "This section is submitted for review: reviewers have it until they approve it or ask for changes."
+            )
+        return _(
+            "This section is approved: it is edited again once a reviewer asks for changes or a coordinator "
+            "reopens it for drafting."
+        )
     names = [name for _pk, name in section.assignees.organisations]
     names += [name for _pk, name in section.assignees.people]
     if names:

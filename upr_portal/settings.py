@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Whether the session passed two-factor sign-in (request.user.is_verified()).
     "django_otp.middleware.OTPMiddleware",
+    # The signed-in person's own time zone for the times pages show (accounts/middleware.py).
+    "accounts.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Holds a session at the code step until its code is entered; sends people whom a page asks for
     # two-factor sign-in to set it up (accounts/two_factor/middleware.py).
@@ -261,6 +263,8 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# The largest Word file a member may import into a section (submissions/imports.py), in bytes.
+WORD_IMPORT_MAX_BYTES = env.integer("WORD_IMPORT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -7,6 +7,8 @@ it imports nothing heavy.
 
 What is counted is what the submission page counts (``submissions.selectors.submission_totals``): the
 sections' body words, their note words when the limit says notes count, and the executive summary.
+A section's recommendations are printed after its text, one more numbered paragraph each (the
+paragraph numbers run on: OHCHR cites a recommendation as "JS2, para. 43"), and counted as body words.
 The organisations list, the title, the contact and the annex are outside the count.
 """
 
@@ -15,17 +17,17 @@ from __future__ import annotations
 import copy
 import datetime
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import tinyhtml5
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from submissions.models import Submission
+from submissions.models import Recommendation, Submission
 from submissions.sanitize import clean_html
-from submissions.selectors import submission_signatories
 from submissions.services.submissions import submission_limit
+from submissions.signoff_selectors import document_signatories
 from upr_portal.timezones import geneva_today
 from upr_portal.wordcount import FOOTNOTE_ATTRIBUTE, WordCount, count_html, count_words
 
@@ -53,6 +55,7 @@ class Block:
     level: int | None = None  # for headings
     footnotes: tuple[Footnote, ...] = ()
     words: WordCount = field(default_factory=lambda: WordCount(body=0, notes=0))
+    recommendation: bool = False  # one of the section's recommendations (a plain-text paragraph)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +134,8 @@ def document_content(submission, *, today: datetime.date | None = None) -> Docum
     """The document of a submission as it stands now (the sections' current versions).
 
     A constant number of queries whatever the size: the submission with its coalition and review, its
-    sections, its signatory organisations (``submission_signatories``) and its limit.
+    sections, their recommendations, its signatory organisations (``document_signatories``: once sign-off
+    is open, those that endorsed) and its limit.
     """
     submission = Submission.objects.select_related("coalition", "review__state", "review__session__cycle").get(
         pk=submission.pk
@@ -143,7 +147,7 @@ def document_content(submission, *, today: datetime.date | None = None) -> Docum
         max_pages=limit.max_pages if limit else None,
         notes_count=limit.notes_count if limit else True,
     )
-    sections = _sections(submission.sections.order_by("position", "pk"))
+    sections = _sections(submission.sections.order_by("position", "pk"), recommendations=_recommendations(submission))
     summary_words = count_words(submission.executive_summary)
     words = WordCount(
         body=sum(s.words.body for s in sections) + summary_words,
@@ -174,7 +178,7 @@ def document_content(submission, *, today: datetime.date | None = None) -> Docum
                 country=o.country.name,
                 description=o.description.strip(),
             )
-            for o in submission_signatories(submission)
+            for o in document_signatories(submission)
         ),
         contact_name=submission.contact_name,
         contact_email=submission.contact_email,
@@ -232,20 +236,38 @@ def _logo_path(coalition) -> str | None:
     return str(path) if path.is_file() else None
 
 
-def _sections(queryset) -> tuple[DocumentSection, ...]:
+def _recommendations(submission) -> dict[int, list[str]]:
+    """Each section's recommendation texts in their order (section id -> texts), in one query."""
+    texts: dict[int, list[str]] = {}
+    rows = Recommendation.objects.filter(submission=submission).order_by("position", "pk")
+    for section_id, text in rows.values_list("section_id", "text"):
+        texts.setdefault(section_id, []).append(text)
+    return texts
+
+
+def _sections(queryset, *, recommendations: dict[int, list[str]]) -> tuple[DocumentSection, ...]:
+    """The sections' blocks, each section's recommendations last: one more numbered paragraph each,
+    continuing the document's paragraph numbers (OHCHR's summaries cite a recommendation as
+    "JS2, para. 43" like any paragraph), and counted like the section's text."""
     numbers = _Counter()
     notes = _Counter()
     sections = []
     for section in queryset:
         body = clean_html(section.body)
+        blocks = _blocks(body, numbers=numbers, notes=notes)
+        words = count_html(body)
+        for text in recommendations.get(section.pk, ()):
+            block = _block("p", f"<p>{_escape(text)}</p>", numbers=numbers, notes=notes)
+            blocks.append(replace(block, recommendation=True))
+            words = WordCount(body=words.body + block.words.body, notes=words.notes)
         sections.append(
             DocumentSection(
                 pk=section.pk,
                 title=section.title,
                 version=section.version,
                 budget=section.word_budget,
-                words=count_html(body),
-                blocks=tuple(_blocks(body, numbers=numbers, notes=notes)),
+                words=words,
+                blocks=tuple(blocks),
             )
         )
     return tuple(sections)

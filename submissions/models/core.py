@@ -211,10 +211,16 @@ class Section(TimeStampedModel):
         milestones = self.open_milestones()
         return milestones[0] if milestones else None
 
+    # The words of the section's recommendations, which the documents print as its last numbered
+    # paragraphs: not a column (a recommendation changes no version of the text), set by the selectors
+    # that count sections against their budget (submissions.recommendation_selectors.recommendation_words).
+    recommendation_words = 0
+
     @property
     def word_count(self) -> WordCount:
-        """The cached counts of the stored text, body and notes apart."""
-        return WordCount(body=self.body_words, notes=self.note_words)
+        """The cached counts of the stored text, body and notes apart; the body with the section's
+        recommendations when a selector set ``recommendation_words``."""
+        return WordCount(body=self.body_words + self.recommendation_words, notes=self.note_words)
 
 
 class SectionVersion(models.Model):

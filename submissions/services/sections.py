@@ -22,6 +22,7 @@ from accounts.models import User
 from submissions.errors import SectionConflict, SubmissionError, refuse_if_locked
 from submissions.models import Section, SectionVersion
 from submissions.sanitize import clean_html
+from submissions.services.signoff import sign_offs_invalidate
 from submissions.text_limits import check_text
 from upr_portal.wordcount import WordCount, count_html
 
@@ -48,6 +49,9 @@ class SaveResult:
 
 
 def _record_version(*, section: Section, author: User, kind: str, restored_from: int | None = None) -> SectionVersion:
+    # Every new text goes through here (saves, restores, Word imports): an endorsement was for the
+    # text before it, so it no longer stands (nothing happens outside sign-off).
+    sign_offs_invalidate(section=section, actor=author)
     now = timezone.now()
     last = section.versions.order_by("-version").first()
     fold = (
@@ -95,8 +99,11 @@ def section_save(
     base_version: int,
     title: str | None = None,
     autosave: bool = False,
+    imported: bool = False,
 ) -> SaveResult:
     """Stores a new text for a section if it was based on the stored version.
+
+    ``imported`` records the version as imported from a Word file (submissions/imports.py).
 
     The text is checked against the limits (raises TextRefused), cleaned with the one allowlist and
     counted first; then one transaction locks the section's row, compares versions and writes.
@@ -121,6 +128,8 @@ def section_save(
         section.last_edited_at = timezone.now()
         section.save(update_fields=_TEXT_FIELDS)
         kind = SectionVersion.Kind.AUTOSAVE if autosave else SectionVersion.Kind.SAVE
+        if imported:
+            kind = SectionVersion.Kind.IMPORT
         version = _record_version(section=section, author=author, kind=kind)
     return SaveResult(section=section, version=version, changed=True)
 

@@ -8,7 +8,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from coalitions.models import CoalitionOrganisation, Organisation
+from coalitions.models import AuditEvent, CoalitionOrganisation, Organisation
+from coalitions.services.coalitions import audit
 from submissions.errors import SubmissionError, refuse_if_locked
 from submissions.models import Submission, SubmissionSignatory
 
@@ -53,6 +54,13 @@ def submission_signatories_reset(*, submission: Submission, actor: User) -> None
     """Back to the default: every current member organisation of the coalition, by name. Atomic."""
     refuse_if_locked(submission)
     SubmissionSignatory.objects.filter(submission=submission).delete()
+    audit(
+        coalition=submission.coalition,
+        actor=actor,
+        action=AuditEvent.Action.SIGNATORIES_CHANGED,
+        subject=submission.title,
+        signatories=[],
+    )
 
 
 @transaction.atomic
@@ -70,6 +78,16 @@ def submission_contact_set(*, submission: Submission, actor: User, name: str, em
 def submission_signatories_update(
     *, submission: Submission, actor: User, organisations: Sequence[Organisation], contact_name: str, contact_email: str
 ) -> Submission:
-    """The signatories, in order, and the contact person, saved together or not at all. Atomic."""
+    """The signatories, in order, and the contact person, saved together or not at all; the activity log
+    names the signatories in order (an empty list: every member organisation). Atomic."""
     submission_signatories_set(submission=submission, actor=actor, organisations=organisations)
-    return submission_contact_set(submission=submission, actor=actor, name=contact_name, email=contact_email)
+    submission = submission_contact_set(submission=submission, actor=actor, name=contact_name, email=contact_email)
+    audit(
+        coalition=submission.coalition,
+        actor=actor,
+        action=AuditEvent.Action.SIGNATORIES_CHANGED,
+        subject=submission.title,
+        signatories=[organisation.name for organisation in organisations],
+        contact=submission.contact_name,
+    )
+    return submission

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coalitions.access import get_visible_or_404
 from coalitions.rules import can
-from submissions import selectors
+from submissions import selectors, signoff_selectors
 from submissions.errors import SubmissionError
 from submissions.forms import SignatoriesForm
 from submissions.models import GeneratedDocument, Section, Submission
@@ -71,10 +71,11 @@ def documents_context(request, submission: Submission, sections: list[Section], 
     rows = document_rows(documents, sections)
     context = {"document_rows": rows, "latest": rows[0] if rows else None}
     if whole_panel:
-        names, chosen = selectors.submission_signatory_names(submission)
+        names, chosen = signoff_selectors.document_signatory_names(submission)
         context |= {
             "signatories": names,
             "signatories_chosen": chosen,
+            "signatories_endorsed": submission.status in signoff_selectors.SIGNED_LIST_STATUSES,
             "can_generate": can(request.user, "submissions.generate_documents", submission),
         }
     return context

@@ -14,6 +14,7 @@ from accounts.two_factor.policy import TwoFactorRequired
 from coalitions.access import REFUSALS
 from coalitions.rules import can
 from submissions import presence, selectors, text_limits
+from submissions.comment_selectors import comment_panel
 from submissions.diff import text_diff
 from submissions.errors import SectionConflict, SubmissionError, TextRefused
 from submissions.forms import SectionEditForm, SectionSettingsForm
@@ -22,6 +23,8 @@ from submissions.rendering import render_with_notes
 from submissions.services import sections as section_services
 from submissions.services import submissions as services
 from submissions.views.common import section_for, submission_for
+from submissions.views.recommendations import section_recommendations_context
+from submissions.views.workflow import section_workflow_context
 
 
 def _settings_fields(form: SectionSettingsForm) -> dict:
@@ -32,6 +35,8 @@ def _settings_fields(form: SectionSettingsForm) -> dict:
         "word_budget": data["word_budget"],
         "organisations": data["assigned_organisations"],
         "people": data["assigned_people"],
+        "lead_organisation": data["lead_organisation"],
+        "milestones": form.milestones,
     }
 
 
@@ -39,7 +44,9 @@ def _settings_fields(form: SectionSettingsForm) -> dict:
 @require_http_methods(["GET", "POST"])
 def section_add(request, pk: int):
     submission = submission_for(request, pk, "submissions.manage_sections")
-    form = SectionSettingsForm(request.POST or None, coalition=submission.coalition)
+    form = SectionSettingsForm(
+        request.POST or None, coalition=submission.coalition, un_deadline=submission.review.stakeholder_deadline
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.section_add(submission=submission, actor=request.user, **_settings_fields(form))
@@ -60,7 +67,12 @@ def section_add(request, pk: int):
 def section_settings(request, pk: int, section_pk: int):
     section = section_for(request, pk, section_pk)
     submission = submission_for(request, pk, "submissions.manage_sections")
-    form = SectionSettingsForm(request.POST or None, instance=section, coalition=submission.coalition)
+    form = SectionSettingsForm(
+        request.POST or None,
+        instance=section,
+        coalition=submission.coalition,
+        un_deadline=submission.review.stakeholder_deadline,
+    )
     if request.method == "POST" and form.is_valid():
         fields = _settings_fields(form)
         section.refresh_from_db()
@@ -132,6 +144,9 @@ def _editor_context(request, section, form, conflict=None) -> dict:
         "can_edit": can(request.user, "submissions.edit_section", section),
         "save_url": reverse("submissions:section_save", args=[submission.pk, section.pk]),
         "presence_url": reverse("submissions:section_presence", args=[submission.pk, section.pk]),
+        "comments": comment_panel(user=request.user, section=section),
+        # The read page has no form; the editor's buttons bring the person back to the editor.
+        **section_workflow_context(request, section, origin="read" if form is None else "edit"),
     }
 
 
@@ -142,6 +157,7 @@ def section_read(request, pk: int, section_pk: int):
     context = _editor_context(request, section, None)
     context["rendered"] = render_with_notes(section.body)
     context["read_only_reason"] = selectors.section_read_only_reason(user=request.user, section=section)
+    context.update(section_recommendations_context(request, section))
     return render(request, "submissions/section_read.html", context)
 
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -12,11 +12,13 @@ from coalitions.rules import can
 from coalitions.views.coalitions import coalition_for
 from submissions import selectors
 from submissions.errors import SubmissionError
-from submissions.forms import StatusForm, SubmissionCreateForm, SubmissionEditForm
+from submissions.forms import SubmissionCreateForm, SubmissionEditForm
+from submissions.milestones import next_deadline_fields
 from submissions.models import Submission
 from submissions.services import submissions as services
 from submissions.views.common import submission_for
 from submissions.views.documents import documents_context
+from submissions.views.workflow import submission_workflow_context
 from upr_portal.tables import ROWS_CACHE_SECONDS, reverse_each, rows_digest
 
 
@@ -52,6 +54,7 @@ def submission_create(request, coalition_pk: int):
                 language=data["language"],
                 keywords=data["keywords"],
                 section_titles=data["section_titles"],
+                cluster=data["cluster"],
             )
         except SubmissionError as error:
             form.add_error(None, error)
@@ -81,8 +84,8 @@ def submission_detail(request, pk: int):
             "totals": totals,
             "can_change": can(request.user, "submissions.change_submission", submission),
             "can_manage": can_manage,
-            "can_change_status": can(request.user, "submissions.change_status", submission),
             **documents_context(request, submission, sections),
+            **submission_workflow_context(request, submission),
         },
     )
 
@@ -133,6 +136,13 @@ class SectionRow:
     move_url: str | None
     is_first: bool
     is_last: bool
+    # Its workflow state (SectionState) and the state's name.
+    state: str = ""
+    state_label: str = ""
+    # The first milestone not met (submissions/templatetags/milestones.py): label, moment, passed.
+    next_deadline_label: str = ""
+    next_deadline_at: datetime.datetime | None = None
+    next_deadline_late: bool = False
 
 
 def section_rows(user, submission: Submission, sections, totals, *, can_manage: bool) -> list[SectionRow]:
@@ -141,6 +151,7 @@ def section_rows(user, submission: Submission, sections, totals, *, can_manage: 
     history_url = reverse_each("submissions:history", submission.pk)
     settings_url = reverse_each("submissions:section_settings", submission.pk)
     move_url = reverse_each("submissions:section_move", submission.pk)
+    now = timezone.now()
     rows = []
     for number, section in enumerate(sections, start=1):
         counted = totals.counted_words(section)
@@ -168,47 +179,9 @@ def section_rows(user, submission: Submission, sections, totals, *, can_manage: 
                 move_url=move_url(section.pk) if can_manage else None,
                 is_first=number == 1,
                 is_last=number == len(sections),
+                state=section.state,
+                state_label=section.get_state_display(),
+                **next_deadline_fields(section, now=now),
             )
         )
     return rows
-
-
-STATUS_QUESTIONS = {
-    Submission.Status.FINAL: _("Mark the submission final? Nobody can edit it until a coordinator reopens it."),
-    Submission.Status.SUBMITTED: _("Record that the submission was sent to OHCHR? It becomes read-only."),
-    Submission.Status.DRAFT: _("Reopen the submission for drafting? Everyone assigned can edit again."),
-}
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def submission_status(request, pk: int):
-    submission = submission_for(request, pk, "submissions.change_status")
-    form = StatusForm(request.POST or request.GET or None)
-    if not form.is_valid():
-        messages.error(request, _("Choose one of the statuses offered."))
-        return redirect("submissions:detail", pk=pk)
-    status = form.cleaned_data["status"]
-    if request.method == "POST":
-        try:
-            services.submission_set_status(submission=submission, actor=request.user, status=status)
-        except SubmissionError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect("submissions:detail", pk=pk)
-        messages.success(
-            request,
-            _("The submission is now: %(status)s.") % {"status": Submission.Status(status).label},
-        )
-        return redirect("submissions:detail", pk=pk)
-    return render(
-        request,
-        "confirm.html",
-        {
-            "coalition": submission.coalition,
-            "submission": submission,
-            "title": STATUS_QUESTIONS[status],
-            "hidden": {"status": status},
-            "confirm_label": Submission.Status(status).label,
-            "cancel_url": reverse("submissions:detail", args=[submission.pk]),
-        },
-    )

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -33,10 +34,23 @@ from coalitions.models import CoalitionOrganisation, Role
 from coalitions.services import coalitions as coalition_services
 from coalitions.services import invitations as invitation_services
 from deadlines.models import CoalitionReminderSettings
-from tests.factories import MembershipFactory, NotificationFactory, UserFactory, write_text
+from submissions.models import SignOff, Submission
+from submissions.services import comments as comment_services
+from submissions.services.imports import word_import_convert
+from submissions.services.signoff import sign_off_open
+from tests.factories import (
+    MembershipFactory,
+    NotificationFactory,
+    SectionFactory,
+    SubmissionFactory,
+    UserFactory,
+    write_text,
+)
 from tests.factories.accounts import PASSWORD
 from tests.factories.documents import document_world
 from tests.factories.generated_documents import finished_document
+from tests.factories.recommendations import add_recommendation
+from tests.submissions.word_files import SAMPLE_NOTES, sample_document, word_file
 
 pytestmark = [pytest.mark.browser]
 
@@ -72,6 +86,8 @@ class Visit:
     ready: str = ""  # What the page's scripts draw, waited for before the audit.
 
 
+RECOMMENDATION_ARGS = {"pk": "submission", "section_pk": "section", "recommendation_pk": "recommendation"}
+
 # Every page a person opens, for the roles that open it. A page a role may not use is audited for
 # that role too where the refusal is a page of its own (403 with an explanation).
 PORTAL_VISITS = [
@@ -88,6 +104,7 @@ PORTAL_VISITS = [
     ),
     Visit("password_reset_complete", (ANONYMOUS,)),
     Visit("password_change", SIGNED_IN),
+    Visit("account_settings", SIGNED_IN),
     Visit("password_change", (DRAFTER,), press="Change password"),
     Visit("password_change_done", SIGNED_IN),
     Visit("two_factor", SIGNED_IN),
@@ -123,15 +140,50 @@ PORTAL_VISITS = [
     Visit("submissions:create", (COORDINATOR,), {"coalition_pk": "coalition"}),
     Visit("submissions:detail", MEMBERS, {"pk": "submission"}),
     Visit("submissions:edit", (COORDINATOR,), {"pk": "submission"}),
-    Visit("submissions:status", (COORDINATOR,), {"pk": "submission"}, query="status=final"),
     Visit("submissions:signatories", (COORDINATOR,), {"pk": "submission"}),
+    Visit("submissions:dashboard", (COORDINATOR,), {"pk": "submission"}),
+    Visit("submissions:dashboard", (DRAFTER,), {"pk": "submission"}, status=403),
     Visit("submissions:section_add", (COORDINATOR,), {"pk": "submission"}),
     Visit("submissions:section", MEMBERS, {"pk": "submission", "section_pk": "section"}),
+    Visit("submissions:comment_add", MEMBERS, {"pk": "submission", "section_pk": "section"}),
     Visit("submissions:section_edit", MEMBERS, {"pk": "submission", "section_pk": "section"}, ready=EDITOR_MENU),
+    # A Word import (build_world leaves the drafter's upload waiting): the upload form, its refusal, the
+    # preview, and the editor with the imported text beside it.
+    Visit("submissions:section_import", MEMBERS, {"pk": "submission", "section_pk": "section"}),
+    Visit(
+        "submissions:section_import",
+        (DRAFTER,),
+        {"pk": "submission", "section_pk": "section"},
+        press="Upload and preview",
+        status=400,
+    ),
+    Visit("submissions:section_import_preview", (DRAFTER,), {"pk": "submission", "section_pk": "section"}),
+    Visit(
+        "submissions:section_edit",
+        (DRAFTER,),
+        {"pk": "submission", "section_pk": "section"},
+        query="import=beside",
+        ready=EDITOR_MENU,
+    ),
     Visit("submissions:section_settings", (COORDINATOR,), {"pk": "submission", "section_pk": "section"}),
+    Visit("submissions:sections_schedule", (COORDINATOR,), {"pk": "submission"}),
     Visit("submissions:section_delete", (COORDINATOR,), {"pk": "submission", "section_pk": "section"}),
     Visit("submissions:history", MEMBERS, {"pk": "submission", "section_pk": "section"}),
     Visit("submissions:restore", MEMBERS, {"pk": "submission", "section_pk": "section", "version": "first_version"}),
+    Visit("submissions:lobbying_plan", MEMBERS, {"pk": "submission"}),
+    Visit("submissions:recommendation_add", (DRAFTER,), {"pk": "submission", "section_pk": "section"}),
+    Visit(
+        "submissions:recommendation_add",
+        (DRAFTER,),
+        {"pk": "submission", "section_pk": "section"},
+        press="Add the recommendation",
+    ),
+    *(
+        Visit(f"submissions:{name}", (DRAFTER,), RECOMMENDATION_ARGS)
+        for name in ("recommendation_edit", "recommendation_delete")
+    ),
+    Visit("submissions:sign_off", MEMBERS, {"pk": "sign_off_submission"}),
+    Visit("submissions:sign_off_person", (COORDINATOR,), {"pk": "sign_off_submission", "sign_off_pk": "sign_off"}),
     Visit("deadlines:timeline", MEMBERS, {"pk": "coalition"}),
     Visit("deadlines:calendar", SIGNED_IN),
     Visit("deadlines:calendar_regenerate", SIGNED_IN),
@@ -158,9 +210,24 @@ NOT_PAGES = {
     "submissions:documents_status": "JSON for the submission page's polling script (its HTML is audited there)",
     "submissions:document_pdf": "a PDF download",
     "submissions:document_docx": "a DOCX download",
+    "submissions:dashboard_csv": "a CSV download of the contribution dashboard (its page is audited)",
     "submissions:section_save": "the editor's JSON API",
+    "submissions:section_import_replace": "POST only: saves the imported text, redirects to the editor (audited)",
+    "submissions:section_import_discard": "POST only: forgets the imported text, redirects to the editor (audited)",
+    "submissions:comment_resolve": "POST only: redirects to the section's comments",
+    "submissions:comment_reopen": "POST only: redirects to the section's comments",
+    "submissions:mention_search": "JSON for the @mention autocomplete (static/js/comments.js)",
     "submissions:section_presence": "the editor's JSON API",
     "submissions:section_move": "POST only: redirects to the submission",
+    "submissions:lobbying_plan_csv": "a CSV download (the lobbying plan's rows, audited as its page)",
+    "submissions:recommendation_move": "POST only: redirects to the section (audited there)",
+    "submissions:recommendation_tick": "POST only: the checklist's form, redirects to the section (audited there)",
+    "submissions:recommendation_confirm": "POST only: redirects to the section (audited there)",
+    "submissions:submission_step": "POST only: a workflow button, redirects to the submission (audited there)",
+    "submissions:section_step": "POST only: a workflow button, redirects to the section (audited there)",
+    "submissions:sign_off_endorse": "POST only: redirects to the sign-off page (audited)",
+    "submissions:sign_off_decline": "POST only: redirects to the sign-off page, or shows it again with the error",
+    "submissions:sign_off_remind": "POST only: redirects to the sign-off page (audited)",
     "deadlines:feed": "an iCalendar feed",
     "notifications:mark_all_read": "POST only: redirects to the notifications",
     "notifications:mark_read": "POST only: redirects to the notifications",
@@ -259,7 +326,36 @@ def build_world() -> World:
         full_name="Ngozi Okafor",
         message="Welcome to the coalition.",
     )
+    recommendation = add_recommendation(
+        section,
+        author=drafter.user,
+        text="Limit police custody to 48 hours by 2028.",
+        states=[world.submission.review.state],
+    )
     finished_document(world.submission, requested_by=coordinator.user)
+    # Comments on the drafter's section: an open thread on a passage with an answer, a resolved one.
+    thread = comment_services.comment_add(
+        section=section, author=coordinator.user, body="Is this figure current, @Joseph Mwangi?", quote="India"
+    )
+    comment_services.comment_add(section=section, author=drafter.user, body="Yes, from 2025.", parent=thread)
+    done = comment_services.comment_add(section=section, author=drafter.user, body="Added the source.")
+    comment_services.comment_resolve(comment=done, actor=drafter.user)
+    # A second submission in sign-off: the drafter answers for their organisation (the sign-off page's form).
+    sign_off_submission = SubmissionFactory(
+        coalition=world.coalition, review=world.submission.review, title="Cluster submission in sign-off"
+    )
+    write_text(
+        SectionFactory(submission=sign_off_submission, title="Detention"), author=drafter.user, body="<p>Ok.</p>"
+    )
+    sign_off_submission.status = Submission.Status.SIGN_OFF
+    sign_off_submission.save(update_fields=["status"])
+    sign_off_open(submission=sign_off_submission, actor=coordinator.user)
+    # The drafter's Word file, uploaded and waiting for their choice (the import's preview page).
+    word_import_convert(
+        section=section,
+        actor=drafter.user,
+        upload=SimpleUploadedFile("Input of Bravo.docx", word_file(sample_document, notes=SAMPLE_NOTES)),
+    )
     CoalitionReminderSettings.objects.get_or_create(coalition=world.coalition)
     for person in (coordinator.user, drafter.user, admin):
         NotificationFactory(user=person, title="Stakeholder deadline in 7 days")
@@ -275,6 +371,9 @@ def build_world() -> World:
             "submission": world.submission.pk,
             "section": section.pk,
             "first_version": 1,
+            "sign_off_submission": sign_off_submission.pk,
+            "sign_off": SignOff.objects.get(submission=sign_off_submission, organisation=bravo).pk,
+            "recommendation": recommendation.pk,
             "cluster": cluster.pk,
             "drafter_membership": drafter.pk,
             "drafter_organisation": bravo.pk,

@@ -3,12 +3,25 @@
 import itertools
 
 import pytest
+from django.utils import timezone
 
 from coalitions.demo import CLUSTERS, demo_scale_seed, demo_seed
 from coalitions.rules import can
 from reviews.models import State
 from submissions.demo import SECTIONS, TEXTS, demo_large_submission_seed, demo_submission_seed
-from submissions.models import Section, SectionVersion, Submission
+from submissions.demo_coordination import PATHS, demo_cluster_submission_seed, demo_coordination_seed
+from submissions.models import (
+    SECTION_ACTIONS,
+    Comment,
+    Recommendation,
+    Section,
+    SectionTransition,
+    SectionVersion,
+    SignOff,
+    Submission,
+    SubmissionTransition,
+)
+from submissions.models.core import SectionState
 from submissions.sanitize import clean_html
 from submissions.selectors import submission_totals
 from submissions.services.submissions import submission_limit
@@ -200,3 +213,200 @@ def test_large_submission_seed_twice_adds_nothing(seeded, large):
     again = demo_large_submission_seed(coalition=report.coalition, review=report.review, sections=6, versions=12)
 
     assert (again.pk, Section.objects.count(), SectionVersion.objects.count()) == (large.pk, *counts)
+
+
+# Issue 11: the coordination of the joint report (submissions/demo_coordination.py).
+
+TARGET_STATES = {
+    "SWE": "Sweden",
+    "NOR": "Norway",
+    "DEU": "Germany",
+    "CAN": "Canada",
+    "NZL": "New Zealand",
+    "MEX": "Mexico",
+    "PSE": "State of Palestine",
+    "VAT": "Holy See",
+}
+
+
+@pytest.fixture
+def coordinated(seeded):
+    report, submission = seeded
+    for code, name in TARGET_STATES.items():
+        observer = code in ("PSE", "VAT")
+        State.objects.create(code=code, name=name, status=State.Status.OBSERVER if observer else State.Status.MEMBER)
+    demo_coordination_seed(submission=submission)
+    cluster_submission = demo_cluster_submission_seed(coalition=report.coalition, review=report.review)
+    return report, submission, cluster_submission
+
+
+def test_joint_submission_has_a_section_in_every_workflow_state_reached_by_recorded_steps(coordinated):
+    _report, submission, _cluster = coordinated
+    sections = sections_of(submission)
+
+    assert [s.state for s in sections] == [
+        "locked",
+        "approved",
+        "approved",
+        "submitted",
+        "changes_requested",
+        "submitted",
+        "drafting",
+        "drafting",
+        "drafting",
+    ]
+    assert {s.state for s in sections} == set(SectionState.values)
+    for section in sections:
+        steps = list(section.transitions.order_by("created_at").values_list("action", "source", "target"))
+        assert steps == [(a, str(f), str(t)) for a, f, t in PATHS[section.state]], section.title
+        if steps:
+            assert (steps[0][1], steps[-1][2]) == ("drafting", section.state)
+    changes = SectionTransition.objects.get(section__submission=submission, action="request_changes")
+    assert (changes.section.title, changes.actor.email) == ("Rights of the child", "coordinator@demo.example.org")
+    assert changes.message.startswith("The section is over its budget: please cut it to 600 words")
+    # Every step was taken by someone the rules allow to take it.
+    for step in SectionTransition.objects.filter(section__submission=submission).select_related("section", "actor"):
+        assert can(step.actor, SECTION_ACTIONS[step.action].rule, step.section), (step.section.title, step.action)
+
+
+def test_joint_submission_sections_have_leads_and_milestones_some_late_some_on_time(coordinated):
+    _report, submission, _cluster = coordinated
+    now = timezone.now()
+    sections = sections_of(submission)
+
+    assert [s.lead_organisation.acronym for s in sections] == [
+        "NLHRC",
+        "NLHRC",
+        "CAT-FI",
+        "ATN",
+        "CRA",
+        "WSF",
+        "SCHR",
+        "RR",
+        "NLHRC",
+    ]
+    late = {
+        s.title: [name for name, _label, _when in s.late_milestones(now)] for s in sections if s.late_milestones(now)
+    }
+    assert late == {
+        "Trafficking in human beings": ["review_due"],
+        "Equality and non-discrimination": ["first_draft_due"],
+    }
+    ahead = [s.title for s in sections if s.next_milestone(now) and s.next_milestone(now)[2] > now]
+    # Approved and locked sections have met all their milestones.
+    assert ahead == [
+        "Rights of the child",
+        "Violence against women",
+        "Indigenous peoples' rights",
+        "Recommendations",
+    ]
+    for section in sections:
+        assert section.first_draft_due < section.review_due < section.final_due
+
+
+def test_joint_submission_has_comment_threads_with_mentions_one_resolved(coordinated):
+    _report, submission, _cluster = coordinated
+    threads = Comment.objects.filter(section__submission=submission, parent=None).order_by("created_at")
+
+    assert [(t.section.title, t.replies.count(), t.is_resolved) for t in threads] == [
+        ("Torture and conditions of detention", 1, True),
+        ("Rights of the child", 1, False),
+        ("Trafficking in human beings", 0, False),
+    ]
+    mentions = {
+        comment.body[:30]: sorted(u.email for u in comment.mentions.all())
+        for comment in Comment.objects.filter(section__submission=submission)
+    }
+    assert mentions == {
+        "Which source gives the number ": ["lead.torture@demo.example.org"],
+        "Our own monitoring visits of 2": [],
+        "@Laura Nieminen the section is": ["lead.children@demo.example.org"],
+        "Yes: I will shorten the part o": [],
+        "@Omar Hassan @Sara Mäkinen the": ["drafter.trafficking@demo.example.org", "drafter@demo.example.org"],
+    }
+    resolved = threads[0]
+    assert (resolved.quote, resolved.resolved_by.email) == (
+        "solitary confinement of 22 hours a day or more",
+        "lead.torture@demo.example.org",
+    )
+    assert resolved.quote in submission.sections.get(title="Torture and conditions of detention").body
+
+
+def test_cluster_submission_has_its_own_sections_and_a_version_imported_from_word(coordinated):
+    report, _submission, cluster_submission = coordinated
+
+    assert (cluster_submission.cluster.name, cluster_submission.coalition, cluster_submission.status) == (
+        "Torture and conditions of detention",
+        report.coalition,
+        Submission.Status.SIGN_OFF,
+    )
+    sections = sections_of(cluster_submission)
+    assert [(s.title, s.state, s.version) for s in sections] == [
+        ("Remand imprisonment and police cells", "approved", 2),
+        ("Recommendations", "approved", 0),
+    ]
+    assert list(sections[0].versions.order_by("version").values_list("kind", "author__email")) == [
+        (SectionVersion.Kind.SAVE, "lead.torture@demo.example.org"),
+        (SectionVersion.Kind.IMPORT, "drafter@demo.example.org"),
+    ]
+    assert list(
+        cluster_submission.transitions.order_by("created_at").values_list("source", "target", "actor__email")
+    ) == [
+        ("draft", "consolidation", "coordinator@demo.example.org"),
+        ("consolidation", "sign_off", "coordinator@demo.example.org"),
+    ]
+
+
+def test_cluster_submission_recommendations_name_states_and_tick_smart_one_confirmed(coordinated):
+    _report, _submission, cluster_submission = coordinated
+    recommendations = list(Recommendation.objects.filter(submission=cluster_submission).order_by("position"))
+
+    assert [(r.section.title, r.position, r.theme) for r in recommendations] == [
+        ("Recommendations", 1, "Conditions of detention"),
+        ("Recommendations", 2, "Conditions of detention"),
+        ("Recommendations", 3, "Accountability"),
+    ]
+    assert [sorted(r.recommending_states.values_list("code", flat=True)) for r in recommendations] == [
+        ["DEU", "NOR", "SWE"],
+        ["CAN", "NZL"],
+        ["MEX", "PSE", "VAT"],
+    ]
+    assert [len(r.smart_ticked) for r in recommendations] == [5, 4, 3]
+    assert [(r.smart_confirmed_by.email if r.smart_confirmed_by else None) for r in recommendations] == [
+        "reviewer@demo.example.org",
+        None,
+        None,
+    ]
+
+
+def test_cluster_submission_sign_off_is_half_collected(coordinated):
+    _report, _submission, cluster_submission = coordinated
+    versions = {str(s.pk): s.version for s in cluster_submission.sections.all()}
+    sign_offs = list(cluster_submission.sign_offs.select_related("organisation", "person").order_by("pk"))
+
+    assert [(s.organisation.acronym, s.person.email, s.status) for s in sign_offs] == [
+        ("CAT-FI", "lead.torture@demo.example.org", SignOff.Status.ENDORSED),
+        ("NLHRC", "coordinator@demo.example.org", SignOff.Status.ENDORSED),
+        ("LAM", "drafter@demo.example.org", SignOff.Status.DECLINED),
+        ("IHRR", "reviewer@demo.example.org", SignOff.Status.PENDING),
+    ]
+    assert [s.section_versions for s in sign_offs] == [versions, versions, {}, {}]
+    assert [bool(s.reason) for s in sign_offs] == [False, False, True, False]
+    assert [s.answered_at is not None for s in sign_offs] == [True, True, True, False]
+    assert list(
+        cluster_submission.signatories.order_by("position").values_list("organisation__acronym", flat=True)
+    ) == ["CAT-FI", "NLHRC", "LAM", "IHRR"]
+    pending = sign_offs[-1]
+    assert can(pending.person, "submissions.answer_sign_off", pending)
+
+
+def test_coordination_seeds_twice_add_nothing(coordinated):
+    report, submission, cluster_submission = coordinated
+    counted = [SectionTransition, SubmissionTransition, Comment, Recommendation, SignOff, Submission, SectionVersion]
+    counts = [model.objects.count() for model in counted]
+
+    demo_coordination_seed(submission=submission)
+    again = demo_cluster_submission_seed(coalition=report.coalition, review=report.review)
+
+    assert again.pk == cluster_submission.pk
+    assert [model.objects.count() for model in counted] == counts

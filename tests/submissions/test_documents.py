@@ -27,7 +27,7 @@ from notifications.models import Notification
 from submissions.errors import SubmissionError
 from submissions.models import GeneratedDocument, Submission
 from submissions.services import documents as services
-from submissions.services.submissions import submission_set_status
+from submissions.services.workflow import submission_step
 from submissions.tasks import generate_documents
 from tests.factories import MembershipFactory, UserFactory, write_text
 from tests.factories.documents import DocumentWorld, document_world
@@ -362,22 +362,29 @@ def test_documents_sweep_task_is_in_the_beat_schedule():
 # "Final" and the latest document.
 
 
-def test_submission_set_status_final_refused_while_the_latest_document_is_over(world, people):
+def out_for_sign_off(submission) -> None:
+    """“Mark final” is the step after sign-off (submissions/models/workflow.py)."""
+    Submission.objects.filter(pk=submission.pk).update(status=Submission.Status.SIGN_OFF)
+
+
+def test_mark_final_refused_while_the_latest_document_is_over(world, people):
+    out_for_sign_off(world.submission)
     finished_document(world.submission, report=report_figures(counted=1200))
     finished_document(world.submission, report=report_figures(counted=5700, pages=12, over=[("Detention", 20, 43)]))
 
     with pytest.raises(SubmissionError) as raised:
-        submission_set_status(submission=world.submission, actor=people.coordinator, status=Submission.Status.FINAL)
+        submission_step(submission_id=world.submission.pk, actor=people.coordinator, action="mark_final")
 
     assert raised.value.messages == [
         "The submission cannot be marked final: its latest documents are over a limit. 70 words over the limit "
         "of 5,630 (5,700 counted). 2 pages over the limit of 10 (12 pages). “Detention”: 43 words, 23 over its "
         "budget of 20. Shorten the text, generate the documents again, then mark it final."
     ]
-    assert Submission.objects.get(pk=world.submission.pk).status == Submission.Status.DRAFT
+    assert Submission.objects.get(pk=world.submission.pk).status == Submission.Status.SIGN_OFF
 
 
-def test_submission_set_status_final_allowed_once_the_latest_document_is_within(world, people):
+def test_mark_final_allowed_once_the_latest_document_is_within(world, people):
+    out_for_sign_off(world.submission)
     finished_document(world.submission, report=report_figures(counted=5700))
     finished_document(world.submission, report=report_figures(counted=5600))
     # A job that failed afterwards does not count: the latest *generated* document is within.
@@ -385,23 +392,25 @@ def test_submission_set_status_final_allowed_once_the_latest_document_is_within(
         submission=world.submission, status=Status.FAILED, error="Stopped.", finished_at=timezone.now()
     )
 
-    submission_set_status(submission=world.submission, actor=people.coordinator, status=Submission.Status.FINAL)
+    submission_step(submission_id=world.submission.pk, actor=people.coordinator, action="mark_final")
 
     assert Submission.objects.get(pk=world.submission.pk).status == Submission.Status.FINAL
 
 
-def test_submission_set_status_final_allowed_without_any_document(world, people):
-    submission_set_status(submission=world.submission, actor=people.coordinator, status=Submission.Status.FINAL)
+def test_mark_final_allowed_without_any_document(world, people):
+    out_for_sign_off(world.submission)
+    submission_step(submission_id=world.submission.pk, actor=people.coordinator, action="mark_final")
 
     assert Submission.objects.get(pk=world.submission.pk).status == Submission.Status.FINAL
 
 
-def test_mark_final_page_says_why_it_is_refused(world, people, client):
+def test_mark_final_button_says_why_it_is_refused(world, people, client):
+    out_for_sign_off(world.submission)
     finished_document(world.submission, report=report_figures(counted=5700, max_words=5630))
     client.force_login(people.coordinator)
-    url = reverse("submissions:status", args=[world.submission.pk])
+    url = reverse("submissions:submission_step", args=[world.submission.pk])
 
-    response = client.post(url, {"status": Submission.Status.FINAL}, follow=True)
+    response = client.post(url, {"action": "mark_final"}, follow=True)
 
     assertContains(
         response,
@@ -410,7 +419,7 @@ def test_mark_final_page_says_why_it_is_refused(world, people, client):
             "limit of 5,630 (5,700 counted). Shorten the text, generate the documents again, then mark it final."
         ),
     )
-    assert Submission.objects.get(pk=world.submission.pk).status == Submission.Status.DRAFT
+    assert Submission.objects.get(pk=world.submission.pk).status == Submission.Status.SIGN_OFF
 
 
 # The button.

@@ -95,6 +95,9 @@ class Spec:
     snapshot: Callable[[World], object] | None = None
     redirects_to: Callable[[World], str] | None = None
     check: Callable[[World, str, object], None] | None = None
+    # Puts the world in the state the action starts from (a submission out for sign-off), before the
+    # request and before the database is read for comparison.
+    arrange: Callable[[World], None] | None = None
 
 
 def submission_url(name: str, which: str = "submission") -> Callable[[World], str]:
@@ -308,22 +311,26 @@ SPECS: dict[str, Spec] = {
         redirects_to=submission_url("detail"),
         check=_check_details_changed,
     ),
+    # The workflow's buttons (submissions/views/workflow.py); the other steps: test_permissions_workflow.py.
     "mark the submission final": Spec(
         "POST",
-        submission_url("status"),
+        submission_url("submission_step"),
         rule="submissions.change_status",
-        data=lambda world: {"status": Submission.Status.FINAL},
+        data=lambda world: {"action": "mark_final"},
         snapshot=lambda world: Submission.objects.values_list("status", flat=True).get(pk=world.submission.pk),
-        redirects_to=submission_url("detail"),
+        redirects_to=lambda world: reverse("submissions:detail", args=[world.submission.pk]) + "#workflow",
         check=_check_status("submission", Submission.Status.FINAL),
+        arrange=lambda world: Submission.objects.filter(pk=world.submission.pk).update(
+            status=Submission.Status.SIGN_OFF
+        ),
     ),
     "reopen a final submission": Spec(
         "POST",
-        submission_url("status", "final_submission"),
+        submission_url("submission_step", "final_submission"),
         rule="submissions.change_status",
-        data=lambda world: {"status": Submission.Status.DRAFT},
+        data=lambda world: {"action": "reopen", "message": "The Ministry sent new figures."},
         snapshot=lambda world: Submission.objects.values_list("status", flat=True).get(pk=world.final_submission.pk),
-        redirects_to=submission_url("detail", "final_submission"),
+        redirects_to=lambda world: reverse("submissions:detail", args=[world.final_submission.pk]) + "#workflow",
         check=_check_status("final_submission", Submission.Status.DRAFT),
     ),
     "add a section": Spec(
@@ -461,14 +468,6 @@ FORM_PAGES: dict[str, tuple[Callable[[World], str], Callable[[World], list[str]]
         SPECS["change the submission's details"].url,
         lambda world: [f"Details of {escape(world.submission.title)}"],
     ),
-    "mark the submission final": (
-        lambda world: SPECS["mark the submission final"].url(world) + "?status=final",
-        lambda world: ["Mark the submission final?", '<input type="hidden" name="status" value="final">'],
-    ),
-    "reopen a final submission": (
-        lambda world: SPECS["reopen a final submission"].url(world) + "?status=draft",
-        lambda world: ["Reopen the submission for drafting?", '<input type="hidden" name="status" value="draft">'],
-    ),
     "add a section": (SPECS["add a section"].url, lambda world: ["Add a section", 'value="Save the section"']),
     "change a section's settings and budget": (
         SPECS["change a section's settings and budget"].url,
@@ -571,6 +570,8 @@ def test_matrix_cell(action, role, outcome, world, client):
     if world.people[role] is not None:
         client.force_login(world.people[role])
     url = spec.url(world)
+    if spec.arrange is not None:
+        spec.arrange(world)
     before = database_state()
     action_before = spec.snapshot(world) if spec.snapshot else None
 
@@ -651,7 +652,7 @@ def test_api_save_of_another_coalitions_section_answers_404_and_stores_nothing(w
 PER_RESPONSE = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"|<input name="next" type="hidden" value="[^"]+">')
 
 
-@pytest.mark.parametrize("name", ["detail", "edit", "status", "section_add", "signatories", "documents_status"])
+@pytest.mark.parametrize("name", ["detail", "edit", "section_add", "signatories", "documents_status"])
 def test_outsider_gets_the_same_404_for_existing_and_missing_submission(name, world, client):
     client.force_login(world.people["outsider"])
 

@@ -20,6 +20,7 @@ from submissions.demo import (
     demo_large_submission_seed,
     demo_submission_seed,
 )
+from submissions.demo_coordination import demo_cluster_submission_seed, demo_coordination_seed
 from submissions.models import SectionVersion
 
 
@@ -66,6 +67,8 @@ class Command(BaseCommand):
             raise CommandError(_("No States in the database: run `python manage.py load_reference_data` first."))
         report = demo_seed()
         submission = demo_submission_seed(coalition=report.coalition, review=report.review)
+        demo_coordination_seed(submission=submission)
+        cluster_submission = demo_cluster_submission_seed(coalition=report.coalition, review=report.review)
         document = demo_document_seed(submission=submission)
         reminders = demo_reminders_seed(coalition=report.coalition)
         self.stdout.write(
@@ -76,6 +79,11 @@ class Command(BaseCommand):
             _("Demo submission: %(title)s (%(count)d sections).")
             % {"title": submission, "count": submission.sections.count()}
         )
+        if cluster_submission is not None:
+            self.stdout.write(
+                _("Cluster submission: %(title)s (%(status)s).")
+                % {"title": cluster_submission, "status": cluster_submission.get_status_display()}
+            )
         self.stdout.write(
             _("Demo documents: %(status)s (generated document %(id)d).")
             % {"status": document.get_status_display(), "id": document.pk}

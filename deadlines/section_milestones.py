@@ -1,0 +1,129 @@
+"""The internal milestones of sections (first draft, review, final text) as deadlines.
+
+Each milestone set on a section is a deadline for the section's assignees: the people named on it and
+the active editing members (coordinators, cluster leads, drafters) of its lead and contributing
+organisations. A milestone met by the section's workflow state (MILESTONE_MET_IN) is still listed, as
+done, and nobody is reminded of it. Reminders of these deadlines can be muted.
+
+Reads in four queries whatever the number of sections and coalitions: the sections, their named
+people, their organisations, and the editing members of those organisations.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import Q
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from coalitions.models import Membership
+from coalitions.rules import EDITING_ROLES
+from deadlines.providers import Deadline
+from submissions.models import Section
+from submissions.models.core import SECTION_MILESTONES
+from upr_portal.tables import reverse_each
+from upr_portal.timezones import GENEVA
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=GENEVA)
+
+
+def section_audiences(sections: list[Section]) -> dict[int, frozenset[int]]:
+    """The ids of the people each section's milestones concern, in three queries for all sections."""
+    if not sections:
+        return {}
+    ids = [section.pk for section in sections]
+    people = defaultdict(set)
+    for section_id, user_id in Section.assigned_people.through.objects.filter(section_id__in=ids).values_list(
+        "section_id", "user_id"
+    ):
+        people[section_id].add(user_id)
+    organisations = defaultdict(set)
+    for section_id, organisation_id in Section.assigned_organisations.through.objects.filter(
+        section_id__in=ids
+    ).values_list("section_id", "organisation_id"):
+        organisations[section_id].add(organisation_id)
+    for section in sections:
+        if section.lead_organisation_id is not None:
+            organisations[section.pk].add(section.lead_organisation_id)
+    editors = defaultdict(set)
+    wanted = set().union(*organisations.values()) if organisations else set()
+    if wanted:
+        rows = Membership.objects.filter(
+            is_active=True,
+            user__is_active=True,
+            role__in=EDITING_ROLES,
+            organisation_id__in=wanted,
+            coalition_id__in={section.submission.coalition_id for section in sections},
+        ).values_list("coalition_id", "organisation_id", "user_id")
+        for coalition_id, organisation_id, user_id in rows:
+            editors[(coalition_id, organisation_id)].add(user_id)
+    result = {}
+    for section in sections:
+        audience = set(people[section.pk])
+        for organisation_id in organisations[section.pk]:
+            audience |= editors[(section.submission.coalition_id, organisation_id)]
+        result[section.pk] = frozenset(audience)
+    return result
+
+
+class SectionMilestoneProvider:
+    """First drafts, reviews and final texts due, set per section by the coordinators."""
+
+    name = "section_milestones"
+    label = _("The internal deadlines of the sections assigned to you")
+    mutable = True
+
+    def deadlines(self, *, coalition_ids=None, start=None, end=None) -> list[Deadline]:
+        in_range = Q()
+        for field_name, _label in SECTION_MILESTONES:
+            bounds = {f"{field_name}__isnull": False}
+            if start is not None:
+                bounds[f"{field_name}__gte"] = _day_start(start)
+            if end is not None:
+                bounds[f"{field_name}__lt"] = _day_start(end + datetime.timedelta(days=1))
+            in_range |= Q(**bounds)
+        sections = (
+            Section.objects.filter(in_range)
+            .select_related("submission__coalition", "submission__review__state", "submission__review__session")
+            .only(
+                *("title", "state", "lead_organisation_id", "submission__status", "submission__coalition__name"),
+                *(field_name for field_name, _label in SECTION_MILESTONES),
+                *("submission__review__status", "submission__review__updated_at", "submission__review__state__name"),
+                *("submission__review__session__number", "submission__review__session__dates_provisional"),
+            )
+            .order_by("pk")
+        )
+        if coalition_ids is not None:
+            sections = sections.filter(submission__coalition_id__in=list(coalition_ids))
+        sections = list(sections)
+        audiences = section_audiences(sections)
+        urls = {}
+        result = []
+        for section in sections:
+            submission = section.submission
+            if submission.pk not in urls:
+                urls[submission.pk] = reverse_each("submissions:section", submission.pk)
+            for field_name, label in SECTION_MILESTONES:
+                when = getattr(section, field_name)
+                if when is None:
+                    continue
+                deadline = Deadline(
+                    key=f"section-{section.pk}-{field_name}",
+                    provider=self.name,
+                    label=format_lazy("{label}: {title}", label=label, title=section.title),
+                    when=when,
+                    coalition=submission.coalition,
+                    url=urls[submission.pk](section.pk),
+                    review=submission.review,
+                    mutable=True,
+                    remind_overdue=True,
+                    audience=audiences[section.pk],
+                    done=section.milestone_met(field_name) or submission.is_locked,
+                )
+                if (start is None or deadline.day >= start) and (end is None or deadline.day <= end):
+                    result.append(deadline)
+        return result

@@ -1,0 +1,21 @@
+"""``{% section_milestones section %}``: a section's milestones with their states, for its pages."""
+
+from django import template
+from django.utils import timezone
+
+from submissions.milestones import section_milestones as milestones_of
+from upr_portal.timezones import GENEVA
+
+register = template.Library()
+
+
+@register.inclusion_tag("submissions/_milestones.html")
+def section_milestones(section):
+    # The reader's zone is the active one; Geneva time is shown beside it when it differs.
+    current = timezone.get_current_timezone()
+    return {
+        "section": section,
+        "milestones": milestones_of(section, now=timezone.now()),
+        "reader_zone": current,
+        "reader_is_geneva": getattr(current, "key", str(current)) == GENEVA.key,
+    }
