@@ -88,12 +88,17 @@ class SectionMilestoneProvider:
             in_range |= Q(**bounds)
         sections = (
             Section.objects.filter(in_range)
-            .select_related("submission__coalition", "submission__review__state", "submission__review__session")
+            .select_related(
+                *("submission__coalition", "submission__review__state", "submission__review__session"),
+                # The review's badge names the session it was moved from (upr_portal.tables.review_badge_of).
+                "submission__review__rescheduled_from",
+            )
             .only(
                 *("title", "state", "lead_organisation_id", "submission__status", "submission__coalition__name"),
                 *(field_name for field_name, _label in SECTION_MILESTONES),
                 *("submission__review__status", "submission__review__updated_at", "submission__review__state__name"),
                 *("submission__review__session__number", "submission__review__session__dates_provisional"),
+                "submission__review__rescheduled_from__number",
             )
             .order_by("pk")
         )

@@ -21,6 +21,7 @@ from coalitions.services.coalitions import audit
 from submissions.errors import SubmissionError, refuse_if_locked
 from submissions.models import Recommendation, Section
 from submissions.models.recommendations import RECOMMENDATION_MAX_LENGTH, SMART_CRITERIA
+from submissions.services.signoff import sign_offs_invalidate
 from upr_portal.validators import validate_no_control_characters
 
 SMART_FIELDS = [name for name, _label, _help in SMART_CRITERIA]
@@ -84,7 +85,14 @@ def recommendation_add(
     recommendation.full_clean(exclude=["recommending_states"])
     recommendation.save()
     recommendation.recommending_states.set(list(states))
+    _printed_text_changed(section, actor)
     return recommendation
+
+
+def _printed_text_changed(section: Section, actor: User) -> None:
+    """The recommendations are printed in the documents: a change to them, like a new version of the
+    section's text, sets back the endorsements of a submission in sign-off."""
+    sign_offs_invalidate(section=section, actor=actor)
 
 
 def _withdraw_if_confirmed(recommendation: Recommendation) -> bool:
@@ -111,6 +119,8 @@ def recommendation_change(
     refuse_if_locked(recommendation.section.submission)
     text = _clean_text(text)
     ticked = set(smart)
+    if text != recommendation.text:
+        _printed_text_changed(recommendation.section, actor)
     changed = text != recommendation.text or any(
         getattr(recommendation, name) != (name in ticked) for name in SMART_FIELDS
     )
@@ -148,6 +158,7 @@ def recommendation_delete(*, recommendation: Recommendation, actor: User) -> Non
     Section.objects.select_for_update().filter(pk=section.pk).first()
     recommendation.delete()
     _renumber(section)
+    _printed_text_changed(section, actor)
 
 
 @transaction.atomic
@@ -162,6 +173,7 @@ def recommendation_move(*, recommendation: Recommendation, actor: User, offset: 
     if not 0 <= target < len(rows):
         return
     rows[index], rows[target] = rows[target], rows[index]
+    _printed_text_changed(section, actor)
     for position, row in enumerate(rows, start=1):
         if row.position != position:
             row.position = position

@@ -22,6 +22,8 @@ from tests.factories import (
     MembershipFactory,
     OrganisationFactory,
     ReviewFactory,
+    SectionFactory,
+    SubmissionFactory,
     UserFactory,
 )
 from tests.factories.notifications import OutboxMessageFactory
@@ -78,7 +80,19 @@ class Grower:
         cluster = ClusterFactory(coalition=coalition, name=f"Theme {n}", lead_organisation=organisation)
         cluster.organisations.set([organisation, coalition.secretariat])
         self.everyone.organisations.add(organisation)
-        coalition.reviews.add(upcoming_review())
+        review = upcoming_review()
+        coalition.reviews.add(review)
+        # A submission with a section whose milestones are ahead: the home page lists both the
+        # submission and the milestones among the next deadlines.
+        submission = SubmissionFactory(coalition=coalition, review=review, title=f"Submission {n}")
+        soon = timezone.now() + datetime.timedelta(days=5 + n)
+        SectionFactory(
+            submission=submission,
+            title=f"Section {n}",
+            first_draft_due=soon,
+            review_due=soon + datetime.timedelta(days=1),
+            final_due=soon + datetime.timedelta(days=2),
+        )
         services.invitation_create(
             coalition=coalition,
             actor=self.coordinator,
@@ -119,7 +133,13 @@ def assert_same_queries_at_both_sizes(client, grower: Grower, url_of, listed) ->
 
 def test_coalition_home_queries_do_not_grow(client, grower):
     def listed(response):
-        return response.context["organisations"].count + len(response.context["clusters"])
+        page = response.content.decode()
+        return (
+            response.context["organisations"].count
+            + len(response.context["clusters"])
+            + page.count("First draft due: Section")
+            + page.count(">Submission ")
+        )
 
     assert_same_queries_at_both_sizes(
         client, grower, lambda: reverse("coalitions:home", args=[grower.coalition.pk]), listed

@@ -14,6 +14,12 @@ from submissions.documents.content import document_content
 from submissions.errors import SubmissionError
 from submissions.models import SignOff, Submission
 from submissions.services import sections as section_services
+from submissions.services.recommendations import (
+    recommendation_add,
+    recommendation_change,
+    recommendation_delete,
+    recommendation_move,
+)
 from submissions.services.signoff import (
     SIGN_OFF_INVALIDATED,
     SIGN_OFF_REMINDER,
@@ -224,6 +230,41 @@ def test_section_restore_in_sign_off_undoes_the_endorsements_too(world):
 
     assert SignOff.objects.get(pk=sign_offs["b"].pk).status == SignOff.Status.PENDING
     assert notified(SIGN_OFF_INVALIDATED) == ["cluster.lead@example.org"]
+
+
+def test_recommendation_changes_in_sign_off_undo_the_endorsements(world):
+    """The recommendations are printed in the documents: adding, rewording, moving or deleting one is a
+    change of the endorsed text; a change of its target States alone is not."""
+    sign_offs = open_sign_off(world)
+
+    def endorse_again():
+        SignOff.objects.filter(pk=sign_offs["b"].pk).update(status=SignOff.Status.PENDING)
+        sign_off_endorse(sign_off=sign_offs["b"], actor=world.people["cluster lead"], versions=versions(world))
+
+    def status():
+        return SignOff.objects.get(pk=sign_offs["b"].pk).status
+
+    endorse_again()
+    first = recommendation_add(section=world.section_b, actor=world.coordinator, text="Ratify OPCAT by 2028.")
+    assert status() == SignOff.Status.PENDING
+    endorse_again()
+    second = recommendation_add(section=world.section_b, actor=world.coordinator, text="Close Block C by 2027.")
+    assert status() == SignOff.Status.PENDING
+    endorse_again()
+    recommendation_change(
+        recommendation=first, actor=world.coordinator, text="Ratify OPCAT by 2028.", theme="Detention"
+    )
+    assert status() == SignOff.Status.ENDORSED
+    recommendation_change(recommendation=first, actor=world.coordinator, text="Ratify OPCAT by 2027.")
+    assert status() == SignOff.Status.PENDING
+    endorse_again()
+    recommendation_move(recommendation=second, actor=world.coordinator, offset=-1)
+    assert status() == SignOff.Status.PENDING
+    endorse_again()
+    recommendation_delete(recommendation=first, actor=world.coordinator)
+    assert status() == SignOff.Status.PENDING
+    # Told once per change that undid the endorsement: two additions, the rewording, the move, the deletion.
+    assert len(notified(SIGN_OFF_INVALIDATED)) == 5
 
 
 def test_section_save_before_sign_off_touches_no_sign_off(world):
