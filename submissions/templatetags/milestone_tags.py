@@ -13,9 +13,11 @@ register = template.Library()
 def section_milestones(section):
     # The reader's zone is the active one; Geneva time is shown beside it when it differs.
     current = timezone.get_current_timezone()
+    name = getattr(current, "key", str(current))
     return {
+        "reader_zone_name": name.replace("_", " "),
         "section": section,
         "milestones": milestones_of(section, now=timezone.now()),
         "reader_zone": current,
-        "reader_is_geneva": getattr(current, "key", str(current)) == GENEVA.key,
+        "reader_is_geneva": name == GENEVA.key,
     }

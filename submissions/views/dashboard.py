@@ -20,6 +20,7 @@ from submissions.dashboard import (
     Dashboard,
     DashboardFilters,
     contribution_dashboard,
+    submission_at_a_glance,
 )
 from submissions.dashboard_forms import DashboardFilterForm, filters_from
 from submissions.views.common import submission_for
@@ -79,6 +80,7 @@ def dashboard(request, pk: int):
             "coalition": submission.coalition,
             "submission": submission,
             "dashboard": board,
+            "glance": submission_at_a_glance(submission=submission, now=timezone.now()),
             "form": form,
             "filters": filters,
             "sort_links": sort_links(query, filters),

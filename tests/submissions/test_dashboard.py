@@ -13,7 +13,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains
 
 from coalitions.models import Organisation, Role
-from submissions.dashboard import DashboardFilters, contribution_dashboard
+from submissions.dashboard import DashboardFilters, contribution_dashboard, submission_at_a_glance
 from submissions.models import Comment, Section, SignOff, Submission
 from submissions.services.sections import section_restore
 from tests.factories import MembershipFactory, SectionFactory, SubmissionFactory, UserFactory, write_text
@@ -469,3 +469,25 @@ def test_people_named_but_no_longer_members_keep_their_words(board):
     people = {row.name: row for row in dashboard(board).people}
 
     assert (people["Someone Else"].words, people["Someone Else"].organisation) == (3, "")
+
+
+def test_dashboard_at_a_glance_covers_the_whole_submission_whatever_the_filters(board, client):
+    glance = submission_at_a_glance(submission=board.submission, now=board.now)
+
+    assert (glance.sections, glance.empty, glance.with_drafters, glance.in_review, glance.approved) == (3, 1, 1, 1, 1)
+    # Detention's first draft and Trafficking's review are late; Children's passed milestones are met.
+    assert (glance.late_sections, glance.late_items) == (2, 2)
+    assert (glance.sign_off.total, glance.sign_off.endorsed, glance.sign_off.pending) == (2, 1, 1)
+    assert glance.document is None
+    assert glance.totals.counted == 12 + 20
+
+    client.force_login(board.world.coordinator)
+    response = client.get(
+        reverse("submissions:dashboard", args=[board.submission.pk]), {"state": "approved", "late": "on"}
+    )
+    page = " ".join(response.content.decode().split())
+    assert "2 sections are late: 2 internal deadlines missed." in page
+    assert "3 sections: 1 with the drafters, 1 in review, 1 approved." in page
+    assert "1 has no text yet." in page
+    assert "Sign-off: 1 of 2 organisations endorsed, 0 declined, 1 not answered." in page
+    assert "No documents generated yet" in page
