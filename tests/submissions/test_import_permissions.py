@@ -1,5 +1,7 @@
 """docs/permissions.md's Word import matrix, one test per cell, with the machinery of test_permissions.py."""
 
+import functools
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pytest_django.asserts import assertContains, assertRedirects
@@ -30,6 +32,13 @@ CELL_IDS = [f"{action}-{role}" for action, role, _outcome in CELLS]
 UPLOADED_HTML = "<h2>Input of Beta Legal Aid</h2><p>Three prisons hold children with adults.</p>"
 
 
+@functools.cache
+def sample_bytes() -> bytes:
+    """The sample file, built once for the module (python-docx takes a third of a second a file)."""
+    return sample_file()
+
+
+@functools.cache
 def uploaded_file() -> bytes:
     def build(document):
         document.add_heading("Input of Beta Legal Aid", level=1)
@@ -40,8 +49,8 @@ def uploaded_file() -> bytes:
 
 @pytest.fixture
 def import_world(world):
-    """The world with a locked section of B's cluster, and every person's upload of the sample file
-    into the section of B's cluster waiting for their choice (forgotten after the test)."""
+    """The world with a locked section of B's cluster (imports waiting for a choice are forgotten after
+    the test: ``upload_waiting`` leaves one)."""
     world.locked_section = SectionFactory(
         submission=world.submission,
         title="Locked section of B's cluster",
@@ -53,9 +62,6 @@ def import_world(world):
     Section.objects.filter(pk=world.locked_section.pk).update(state=SectionState.LOCKED)
     world.locked_section.refresh_from_db()
     people = [person for person in world.people.values() if person is not None]
-    for person in people:
-        upload = SimpleUploadedFile("sample.docx", sample_file())
-        word_import_convert(section=world.section_b, actor=person, upload=upload)
     yield world
     for person in people:
         for section in (world.section_a, world.section_b, world.locked_section, world.final_section):
@@ -144,11 +150,18 @@ def test_matrix_every_action_has_a_request_spec():
     assert sorted(set(MATRIX) ^ set(SPECS)) == []
 
 
+def upload_waiting(world: World, person) -> None:
+    """The person's upload of the sample file into the section of B's cluster, waiting for their choice."""
+    upload = SimpleUploadedFile("sample.docx", sample_bytes())
+    word_import_convert(section=world.section_b, actor=person, upload=upload)
+
+
 @pytest.mark.parametrize(("action", "role", "outcome"), CELLS, ids=CELL_IDS)
 def test_matrix_cell(action, role, outcome, import_world, client):
     world = import_world
     spec = SPECS[action]
     if world.people[role] is not None:
+        upload_waiting(world, world.people[role])
         client.force_login(world.people[role])
     url = spec.url(world)
     before = (database_state(), pending_everywhere(world))
