@@ -141,10 +141,13 @@ def section_assignee_ids(section) -> tuple[set[int], set[int]]:
 
 @rules.predicate
 def is_assigned_to_section(user, section) -> bool:
-    """Assigned by name, or through the organisation the person acts for (readers excepted)."""
+    """Assigned by name, or through the organisation the person acts for: the section's lead
+    organisation (it holds the pen) or a contributing one (readers excepted)."""
     membership = membership_in(user, section)
     if membership is None or membership.role not in EDITING_ROLES:
         return False
+    if section.lead_organisation_id is not None and membership.organisation_id == section.lead_organisation_id:
+        return True
     people, organisations = section_assignee_ids(section)
     return user.pk in people or membership.organisation_id in organisations
 

@@ -66,9 +66,10 @@ def sections_for_overview(*, submission: Submission) -> list[Section]:
     Each has ``assignees`` (``with_assignees``): two queries in all.
     """
     sections = list(
-        submission.sections.select_related("cluster", "last_edited_by")
+        submission.sections.select_related("cluster", "last_edited_by", "lead_organisation")
         .only(
             *("submission", "position", "title", "state", "word_budget", "version", "body_words", "note_words"),
+            *("lead_organisation__name", "lead_organisation__acronym"),
             *("last_edited_at", "cluster__name", "cluster__coalition", "cluster__lead_organisation"),
             *("first_draft_due", "review_due", "final_due"),  # the "Next deadline" column
             "last_edited_by__full_name",
@@ -157,7 +158,11 @@ def sections_drafted_by(*, user) -> list[Section]:
     by_organisation = Section.assigned_organisations.through.objects.values("section_id")
     theirs = Q()
     for membership in editing:
-        ways = Q(pk__in=by_name) | Q(pk__in=by_organisation.filter(organisation_id=membership.organisation_id))
+        ways = (
+            Q(pk__in=by_name)
+            | Q(pk__in=by_organisation.filter(organisation_id=membership.organisation_id))
+            | Q(lead_organisation_id=membership.organisation_id)
+        )
         if membership.role == Role.CLUSTER_LEAD:
             ways |= Q(cluster__lead_organisation_id=membership.organisation_id)
         theirs |= Q(submission__coalition_id=membership.coalition_id) & ways
@@ -171,7 +176,7 @@ def sections_drafted_by(*, user) -> list[Section]:
             *("submission__review__rescheduled_from", "cluster"),
         )
         .only(
-            *("submission", "position", "title", "state", "cluster__name", "cluster__coalition"),
+            *("submission", "position", "title", "state", "lead_organisation", "cluster__name", "cluster__coalition"),
             *(
                 "cluster__lead_organisation",
                 "submission__coalition__name",

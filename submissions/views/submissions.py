@@ -123,6 +123,7 @@ class SectionRow:
     url: str  # the editor for those who may edit, the reading page for the others
     can_edit: bool
     cluster: str  # "" when there is none, or when it is named like the section
+    lead: str  # the lead organisation's acronym (or name), "" when none is set
     organisations: str
     people: str
     counted: int
@@ -166,6 +167,9 @@ def section_rows(user, submission: Submission, sections, totals, *, can_manage: 
                 can_edit=can_edit,
                 # A cluster named like its section ("Rights of the child" in "Rights of the child") says nothing new.
                 cluster="" if cluster.strip().casefold() == section.title.strip().casefold() else cluster,
+                lead=(section.lead_organisation.acronym or section.lead_organisation.name)
+                if section.lead_organisation is not None
+                else "",
                 organisations=", ".join(name for _pk, name in section.assignees.organisations),
                 people=", ".join(name for _pk, name in section.assignees.people),
                 counted=counted,
