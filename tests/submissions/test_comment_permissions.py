@@ -10,13 +10,12 @@ from collections.abc import Callable
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from pytest_django.asserts import assertContains, assertRedirects
 
 from coalitions.models import AuditEvent
 from submissions.models import Comment
 from tests.permissions_matrix import read_matrix
 from tests.submissions.conftest import World
-from tests.submissions.test_permissions import Spec, assert_refused, database_state, send
+from tests.submissions.test_permissions import Spec, check_cell, database_state
 
 pytestmark = pytest.mark.django_db
 
@@ -191,23 +190,5 @@ def test_matrix_every_action_has_a_request_spec_and_a_thread():
 
 @pytest.mark.parametrize(("action", "role", "outcome"), CELLS, ids=CELL_IDS)
 def test_matrix_cell(action, role, outcome, world, client):
-    spec = SPECS[action]
     world.thread = THREADS[action](world, role)
-    if world.people[role] is not None:
-        client.force_login(world.people[role])
-    url = spec.url(world)
-    before, comments_before = database_state(), comments_state()
-    action_before = spec.snapshot(world) if spec.snapshot else None
-
-    response = send(client, spec, world, url)
-
-    if outcome != "yes":
-        assert_refused(response, outcome, url, spec)
-        assert (database_state(), comments_state()) == (before, comments_before)
-    elif spec.method == "GET":
-        for text in spec.shows(world, role):
-            assertContains(response, text)
-    else:
-        assertRedirects(response, spec.redirects_to(world), fetch_redirect_response=False)
-        assert spec.snapshot(world) != action_before
-        spec.check(world, role, response)
+    check_cell(client, world, SPECS[action], role, outcome, state=lambda: (database_state(), comments_state()))

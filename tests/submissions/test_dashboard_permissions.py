@@ -7,7 +7,7 @@ from django.utils.html import escape
 from pytest_django.asserts import assertContains
 
 from tests.permissions_matrix import read_matrix
-from tests.submissions.test_permissions import MISSING, PER_RESPONSE, Spec, assert_refused, database_state, send
+from tests.submissions.test_permissions import MISSING, PER_RESPONSE, Spec, check_cell
 
 pytestmark = pytest.mark.django_db
 
@@ -46,20 +46,7 @@ def test_matrix_every_action_has_a_request_spec():
 
 @pytest.mark.parametrize(("action", "role", "outcome"), CELLS, ids=CELL_IDS)
 def test_matrix_cell(action, role, outcome, world, client):
-    spec = SPECS[action]
-    if world.people[role] is not None:
-        client.force_login(world.people[role])
-    url = spec.url(world)
-    before = database_state()
-
-    response = send(client, spec, world, url)
-
-    if outcome == "yes":
-        for text in spec.shows(world, role):
-            assertContains(response, text)
-    else:
-        assert_refused(response, outcome, url, spec)
-    assert database_state() == before
+    check_cell(client, world, SPECS[action], role, outcome)
 
 
 @pytest.mark.parametrize("name", ["dashboard", "dashboard_csv"])

@@ -4,7 +4,7 @@ import functools
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from pytest_django.asserts import assertContains, assertRedirects
+from pytest_django.asserts import assertContains
 
 from submissions.models import Section, SectionVersion
 from submissions.models.core import SectionState
@@ -15,11 +15,10 @@ from tests.submissions.conftest import World
 from tests.submissions.test_imports import SAMPLE_BODY_WORDS, SAMPLE_HTML, SAMPLE_NOTE_WORDS, sample_file
 from tests.submissions.test_permissions import (
     Spec,
-    assert_refused,
+    check_cell,
     database_state,
     section_state,
     section_url,
-    send,
 )
 from tests.submissions.word_files import word_file
 
@@ -159,26 +158,9 @@ def upload_waiting(world: World, person) -> None:
 @pytest.mark.parametrize(("action", "role", "outcome"), CELLS, ids=CELL_IDS)
 def test_matrix_cell(action, role, outcome, import_world, client):
     world = import_world
-    spec = SPECS[action]
     if world.people[role] is not None:
         upload_waiting(world, world.people[role])
-        client.force_login(world.people[role])
-    url = spec.url(world)
-    before = (database_state(), pending_everywhere(world))
-    action_before = spec.snapshot(world) if spec.snapshot else None
-
-    response = send(client, spec, world, url)
-
-    if outcome != "yes":
-        assert_refused(response, outcome, url, spec)
-        assert (database_state(), pending_everywhere(world)) == before
-    elif spec.method == "GET":
-        for text in spec.shows(world, role):
-            assertContains(response, text)
-    else:
-        assertRedirects(response, spec.redirects_to(world), fetch_redirect_response=False)
-        assert spec.snapshot(world) != action_before
-        spec.check(world, role, response)
+    check_cell(client, world, SPECS[action], role, outcome, state=lambda: (database_state(), pending_everywhere(world)))
 
 
 @pytest.mark.parametrize(

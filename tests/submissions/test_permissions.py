@@ -566,23 +566,33 @@ def test_matrix_every_write_spec_can_check_its_change():
 @pytest.mark.parametrize(("action", "role", "outcome"), CELLS, ids=CELL_IDS)
 def test_matrix_cell(action, role, outcome, world, client):
     assert action in SPECS, f"docs/permissions.md has {action!r} but test_permissions.py has no request for it"
-    spec = SPECS[action]
+    check_cell(client, world, SPECS[action], role, outcome)
+
+
+def check_cell(client, world: World, spec: Spec, role: str, outcome: str, *, state=database_state) -> None:
+    """One cell of a matrix: the person of ``role`` sends ``spec``'s request and gets ``outcome``.
+
+    A refusal, and a page that is only read, change nothing that ``state()`` reads (the database's rows
+    by default); an allowed request changes its ``snapshot`` and passes its ``check``. Every matrix
+    module's cells use this.
+    """
     if world.people[role] is not None:
         client.force_login(world.people[role])
     url = spec.url(world)
     if spec.arrange is not None:
         spec.arrange(world)
-    before = database_state()
+    before = state()
     action_before = spec.snapshot(world) if spec.snapshot else None
 
     response = send(client, spec, world, url)
 
     if outcome != "yes":
         assert_refused(response, outcome, url, spec)
-        assert database_state() == before
+        assert state() == before
     elif spec.method == "GET":
         for text in spec.shows(world, role):
             assertContains(response, text)
+        assert state() == before
     else:
         if spec.method == "POST":
             assertRedirects(response, spec.redirects_to(world), fetch_redirect_response=False)

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 from django.utils.html import escape
-from pytest_django.asserts import assertContains, assertRedirects
+from pytest_django.asserts import assertContains
 
 from submissions.models import Recommendation
 from submissions.services.recommendations import SMART_FIELDS
@@ -11,7 +11,7 @@ from tests.factories import StateFactory
 from tests.factories.recommendations import add_recommendation
 from tests.permissions_matrix import read_matrix
 from tests.submissions.conftest import World
-from tests.submissions.test_permissions import Spec, assert_refused, database_state, send, submission_url
+from tests.submissions.test_permissions import Spec, check_cell, database_state, submission_url
 
 pytestmark = pytest.mark.django_db
 
@@ -248,26 +248,7 @@ def test_matrix_every_action_has_a_request_spec():
 
 @pytest.mark.parametrize(("action", "role", "outcome"), CELLS, ids=CELL_IDS)
 def test_matrix_cell(action, role, outcome, recommendations, client):
-    world = recommendations
-    spec = SPECS[action]
-    if world.people[role] is not None:
-        client.force_login(world.people[role])
-    url = spec.url(world)
-    before = state()
-    action_before = spec.snapshot(world) if spec.snapshot else None
-
-    response = send(client, spec, world, url)
-
-    if outcome != "yes":
-        assert_refused(response, outcome, url, spec)
-        assert state() == before
-    elif spec.method == "GET":
-        for text in spec.shows(world, role):
-            assertContains(response, text)
-    else:
-        assertRedirects(response, spec.redirects_to(world), fetch_redirect_response=False)
-        assert spec.snapshot(world) != action_before
-        spec.check(world, role, response)
+    check_cell(client, recommendations, SPECS[action], role, outcome, state=state)
 
 
 @pytest.mark.parametrize("name", ["recommendation_edit", "recommendation_delete"])

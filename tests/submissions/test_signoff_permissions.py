@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 from django.urls import reverse
 from django.utils.html import escape
-from pytest_django.asserts import assertContains, assertRedirects
+from pytest_django.asserts import assertContains
 
 from coalitions.models import Role
 from notifications.models import Notification, OutboxMessage
@@ -18,7 +18,7 @@ from submissions.services.signoff import sign_off_open
 from tests.factories import MembershipFactory, UserFactory
 from tests.permissions_matrix import read_matrix
 from tests.submissions.conftest import World
-from tests.submissions.test_permissions import Spec, assert_refused, database_state, send
+from tests.submissions.test_permissions import Spec, assert_refused, check_cell, database_state
 
 pytestmark = pytest.mark.django_db
 
@@ -197,27 +197,9 @@ def test_matrix_every_action_has_a_request_spec():
 
 @pytest.mark.parametrize(("action", "role", "outcome"), CELLS, ids=CELL_IDS)
 def test_matrix_cell(action, role, outcome, world, client):
-    spec = SPECS[action]
     if action in TARGETS:
         world.target = TARGETS[action](world, role)
-    if world.people[role] is not None:
-        client.force_login(world.people[role])
-    url = spec.url(world)
-    before = database_state() | sign_off_state()
-    action_before = spec.snapshot(world) if spec.snapshot else None
-
-    response = send(client, spec, world, url)
-
-    if outcome != "yes":
-        assert_refused(response, outcome, url, spec)
-        assert database_state() | sign_off_state() == before
-    elif spec.method == "GET":
-        for text in spec.shows(world, role):
-            assertContains(response, text)
-    else:
-        assertRedirects(response, spec.redirects_to(world), fetch_redirect_response=False)
-        assert spec.snapshot(world) != action_before
-        spec.check(world, role, response)
+    check_cell(client, world, SPECS[action], role, outcome, state=lambda: database_state() | sign_off_state())
 
 
 PAGE_CELLS = [cell for cell in CELLS if cell[0] == "change an organisation's designated person"]
