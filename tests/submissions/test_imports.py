@@ -185,15 +185,15 @@ def test_convert_refuses_a_zip_bomb_before_unpacking_it():
 
 
 def test_convert_refuses_a_file_over_the_size_setting(settings):
-    settings.WORD_IMPORT_MAX_BYTES = 20 * 1024
+    settings.WORD_IMPORT_MAX_BYTES = 10 * 1024
     data = sample_file()
-    assert len(data) > 20 * 1024
+    assert len(data) > 10 * 1024
 
     error = refusal(data)
 
     assert (error.code, error.message) == (
         "too_large",
-        f"This file is {len(data) / 1024:.1f}\xa0KB; a Word file to import can be at most 20.0\xa0KB.",
+        f"This file is {len(data) / 1024:.1f}\xa0KB; a Word file to import can be at most 10.0\xa0KB.",
     )
 
 
