@@ -101,8 +101,9 @@ def _event(deadline: Deadline, *, stamp: datetime.datetime) -> Event:
         event.add("summary", deadline.title)
     event.add("description", deadline.coalition.name)
     event.add("url", settings.SITE_URL + deadline.url)
-    if deadline.review is not None:
-        changed = deadline.review.updated_at.astimezone(datetime.UTC)
+    changed = deadline.changed_at or (deadline.review.updated_at if deadline.review is not None else None)
+    if changed is not None:
+        changed = changed.astimezone(datetime.UTC)
         event.add("last-modified", changed)
         event.add("sequence", max(int((changed - SEQUENCE_EPOCH).total_seconds()), 0))
     return event

@@ -48,6 +48,8 @@ class Deadline:
     done: bool = False
     # The date hangs on a Working Group session whose dates OHCHR has not confirmed yet.
     provisional: bool = False
+    # When the deadline last changed, for calendar clients (LAST-MODIFIED, SEQUENCE); unset, the review's.
+    changed_at: datetime.datetime | None = None
 
     @property
     def is_reminded(self) -> bool:

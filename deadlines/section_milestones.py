@@ -94,7 +94,8 @@ class SectionMilestoneProvider:
                 "submission__review__rescheduled_from",
             )
             .only(
-                *("title", "state", "lead_organisation_id", "submission__status", "submission__coalition__name"),
+                *("title", "state", "lead_organisation_id", "updated_at", "submission__status"),
+                "submission__coalition__name",
                 *(field_name for field_name, _label in SECTION_MILESTONES),
                 *("submission__review__status", "submission__review__updated_at", "submission__review__state__name"),
                 *("submission__review__session__number", "submission__review__session__dates_provisional"),
@@ -128,6 +129,8 @@ class SectionMilestoneProvider:
                     remind_overdue=True,
                     audience=audiences[section.pk],
                     done=section.milestone_met(field_name) or submission.is_locked,
+                    # A moved milestone is a change of the section (its settings are saved with it).
+                    changed_at=section.updated_at,
                 )
                 if (start is None or deadline.day >= start) and (end is None or deadline.day <= end):
                     result.append(deadline)

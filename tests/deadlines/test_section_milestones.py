@@ -221,3 +221,27 @@ def test_feed_lists_the_milestones_of_the_persons_sections_only(client):
         f"Review due: Rights of the child – {review}",
     ]
     assert summaries(team.people["bystander drafter"]) == []
+
+
+def test_feed_event_of_a_moved_milestone_keeps_its_uid_and_grows_its_sequence(client):
+    """Calendar clients update an event by its UID when its SEQUENCE grows: moving a milestone must do it."""
+    team = team_with_section()
+    token = calendar_feed_get_or_create(user=team.people["lead drafter"]).token
+
+    def first_draft_event():
+        calendar = Calendar.from_ical(client.get(reverse("deadlines:feed", args=[token])).content)
+        (event,) = [e for e in calendar.walk("VEVENT") if str(e["SUMMARY"]).startswith("First draft due")]
+        return str(event["UID"]), int(event["SEQUENCE"]), event.decoded("DTSTART")
+
+    uid, sequence, start = first_draft_event()
+    section = Section.objects.get(pk=team.section.pk)
+    # A minute later (SEQUENCE counts seconds), as the settings form saves it.
+    Section.objects.filter(pk=section.pk).update(
+        first_draft_due=section.first_draft_due + datetime.timedelta(days=7),
+        updated_at=section.updated_at + datetime.timedelta(minutes=1),
+    )
+
+    moved_uid, moved_sequence, moved_start = first_draft_event()
+    assert moved_uid == uid
+    assert moved_sequence > sequence
+    assert moved_start - start == datetime.timedelta(days=7)
