@@ -151,7 +151,7 @@ def test_a_section_goes_from_assignment_to_approval_and_two_organisations_sign(l
     assert j.section.lead_organisation == j.org_b
     cells = row.get_by_role("cell")
     expect(cells.nth(2)).to_have_text("Drafting")
-    expect(cells.nth(3)).to_have_text("Joseph Mwangi")
+    expect(cells.nth(3)).to_have_text("Lead: BLA; Joseph Mwangi")
     expect(cells.nth(6)).to_have_text(re.compile(rf"^First draft due\s*{re.escape(geneva_text(due))}$"))
     coordinator.goto(section_url)
     deadline = coordinator.locator("[data-milestone=first_draft_due]")

@@ -1,5 +1,6 @@
 """The demo submission: realistic sections in different states, written through the save service."""
 
+import copy
 import itertools
 
 import pytest
@@ -26,18 +27,28 @@ from submissions.sanitize import clean_html
 from submissions.selectors import submission_totals
 from submissions.services.submissions import submission_limit
 from tests.factories import CycleFactory, DocumentLimitFactory
+from tests.shared_data import module_rows
 from upr_portal.wordcount import count_html, words_counted
 
 JOINT_LIMIT = 5630
 
 
-@pytest.fixture
-def seeded(db):
+def build_seeded():
     State.objects.create(code="FIN", name="Finland")
     DocumentLimitFactory(cycle=CycleFactory(number=4), kind="joint", max_words=JOINT_LIMIT)
     report = demo_seed()
     submission = demo_submission_seed(coalition=report.coalition, review=report.review)
     return report, submission
+
+
+# The demo is seeded once for the module and rolled back after it (tests/shared_data.py); what a
+# test adds on top (a second seed, the large submission, the coordination) is undone after it.
+seeded_rows = module_rows("seeded_rows", build_seeded)
+
+
+@pytest.fixture
+def seeded(seeded_rows, db):
+    return copy.deepcopy(seeded_rows)
 
 
 def sections_of(submission: Submission) -> list[Section]:
