@@ -199,17 +199,19 @@ def _generate(document: GeneratedDocument, stored: list[str]) -> None:
         stored.append(document.docx.name)
     except OSError as error:
         raise StorageFailed from error
-    _step(
-        document,
-        Status.RENDERING_DOCX,
-        Status.DONE,
-        finished_at=timezone.now(),
-        pdf=document.pdf.name,
-        docx=document.docx.name,
-        pdf_sha256=hashlib.sha256(rendered.pdf_bytes).hexdigest(),
-        docx_sha256=hashlib.sha256(docx).hexdigest(),
-    )
-    _notify_done(document, report)
+    # Done and its notification in one transaction: whoever sees the job done also finds it under the bell.
+    with transaction.atomic():
+        _step(
+            document,
+            Status.RENDERING_DOCX,
+            Status.DONE,
+            finished_at=timezone.now(),
+            pdf=document.pdf.name,
+            docx=document.docx.name,
+            pdf_sha256=hashlib.sha256(rendered.pdf_bytes).hexdigest(),
+            docx_sha256=hashlib.sha256(docx).hexdigest(),
+        )
+        _notify_done(document, report)
 
 
 def over_reasons(figures: dict) -> list[str]:
@@ -259,12 +261,13 @@ def failure_reason(error: BaseException) -> str:
 
 def _fail(document_id: int, reason: str, *, expected) -> bool:
     """Marks a job failed, from one of the ``expected`` states only, and tells who asked."""
-    updated = GeneratedDocument.objects.filter(pk=document_id, status__in=list(expected)).update(
-        status=Status.FAILED, error=reason, finished_at=timezone.now()
-    )
-    if updated:
-        document = GeneratedDocument.objects.select_related("submission", "requested_by").get(pk=document_id)
-        _notify_failed(document)
+    with transaction.atomic():  # failed and its notification together, as for done
+        updated = GeneratedDocument.objects.filter(pk=document_id, status__in=list(expected)).update(
+            status=Status.FAILED, error=reason, finished_at=timezone.now()
+        )
+        if updated:
+            document = GeneratedDocument.objects.select_related("submission", "requested_by").get(pk=document_id)
+            _notify_failed(document)
     return bool(updated)
 
 
