@@ -188,12 +188,14 @@ def wrote_comment(user, comment) -> bool:
     return comment.author_id is not None and comment.author_id == user.pk
 
 
+# Who works on a section's text (any state), and who reviews it: the object is a section.
+works_on_section = is_coordinator | leads_section_cluster | is_assigned_to_section
+reviews_section = is_coordinator | leads_section_cluster | is_reviewer
+
+
 @rules.predicate
 def works_on_comment_section(user, comment) -> bool:
-    section = comment.section
-    return (
-        is_coordinator(user, section) or leads_section_cluster(user, section) or is_assigned_to_section(user, section)
-    )
+    return works_on_section.test(user, comment.section)
 
 
 # Sign-off: the object is a SignOff, one organisation's answer.
@@ -251,12 +253,8 @@ rules.add_rule("submissions.edit_section", edits_section)
 # A Word document imported into a section is a new version of its text.
 rules.add_rule("submissions.import_docx", edits_section)
 # Section workflow buttons (submissions/models/workflow.py, SECTION_ACTIONS): the object is a section.
-rules.add_rule(
-    "submissions.submit_section", (is_coordinator | leads_section_cluster | is_assigned_to_section) & submission_is_open
-)
-rules.add_rule(
-    "submissions.review_section", (is_coordinator | leads_section_cluster | is_reviewer) & submission_is_open
-)
+rules.add_rule("submissions.submit_section", works_on_section & submission_is_open)
+rules.add_rule("submissions.review_section", reviews_section & submission_is_open)
 rules.add_rule("submissions.approve_section", (is_coordinator | leads_section_cluster) & submission_is_open)
 rules.add_rule("submissions.lock_section", is_coordinator & submission_is_open)
 # Comments: the object is a section to write one, a comment to resolve or reopen its thread.
@@ -265,7 +263,7 @@ rules.add_rule("submissions.resolve_comment", may_comment & (wrote_comment | wor
 # Recommendations: the object is their section. Drafters write them and tick the SMART checklist;
 # someone else confirms it.
 rules.add_rule("submissions.change_recommendations", edits_section)
-rules.add_rule("submissions.confirm_smart", (is_coordinator | leads_section_cluster | is_reviewer) & submission_is_open)
+rules.add_rule("submissions.confirm_smart", reviews_section & submission_is_open)
 rules.add_rule("submissions.view_recommendations", is_member)
 # Sign-off: the object is a submission, or a SignOff for an answer.
 rules.add_rule("submissions.view_sign_off", is_member)

@@ -12,62 +12,21 @@ people, their organisations, and the editing members of those organisations.
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 
 from django.db.models import Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from coalitions.models import Membership
-from coalitions.rules import EDITING_ROLES
 from deadlines.providers import Deadline
 from submissions.models import Section
 from submissions.models.core import SECTION_MILESTONES
+from submissions.selectors import section_people
 from upr_portal.tables import reverse_each
 from upr_portal.timezones import GENEVA
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=GENEVA)
-
-
-def section_audiences(sections: list[Section]) -> dict[int, frozenset[int]]:
-    """The ids of the people each section's milestones concern, in three queries for all sections."""
-    if not sections:
-        return {}
-    ids = [section.pk for section in sections]
-    people = defaultdict(set)
-    for section_id, user_id in Section.assigned_people.through.objects.filter(section_id__in=ids).values_list(
-        "section_id", "user_id"
-    ):
-        people[section_id].add(user_id)
-    organisations = defaultdict(set)
-    for section_id, organisation_id in Section.assigned_organisations.through.objects.filter(
-        section_id__in=ids
-    ).values_list("section_id", "organisation_id"):
-        organisations[section_id].add(organisation_id)
-    for section in sections:
-        if section.lead_organisation_id is not None:
-            organisations[section.pk].add(section.lead_organisation_id)
-    editors = defaultdict(set)
-    wanted = set().union(*organisations.values()) if organisations else set()
-    if wanted:
-        rows = Membership.objects.filter(
-            is_active=True,
-            user__is_active=True,
-            role__in=EDITING_ROLES,
-            organisation_id__in=wanted,
-            coalition_id__in={section.submission.coalition_id for section in sections},
-        ).values_list("coalition_id", "organisation_id", "user_id")
-        for coalition_id, organisation_id, user_id in rows:
-            editors[(coalition_id, organisation_id)].add(user_id)
-    result = {}
-    for section in sections:
-        audience = set(people[section.pk])
-        for organisation_id in organisations[section.pk]:
-            audience |= editors[(section.submission.coalition_id, organisation_id)]
-        result[section.pk] = frozenset(audience)
-    return result
 
 
 class SectionMilestoneProvider:
@@ -106,7 +65,7 @@ class SectionMilestoneProvider:
         if coalition_ids is not None:
             sections = sections.filter(submission__coalition_id__in=list(coalition_ids))
         sections = list(sections)
-        audiences = section_audiences(sections)
+        audiences = section_people(sections)
         urls = {}
         result = []
         for section in sections:

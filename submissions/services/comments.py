@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -24,12 +23,12 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from accounts.throttles import RateLimit, try_again_in
 from coalitions.models import AuditEvent, Membership
-from coalitions.rules import EDITING_ROLES
 from coalitions.services.coalitions import audit
 from notifications.services import email_queue, notification_create
 from submissions.errors import SubmissionError
 from submissions.models import Comment, Section
 from submissions.models.comments import COMMENT_MAX_LENGTH, QUOTE_MAX_LENGTH
+from submissions.selectors import section_people
 
 # The notification's and the email's kind (submissions/comment_emails.py).
 COMMENT_NOTIFICATION = "submissions.comment"
@@ -96,16 +95,8 @@ def comment_mentions(*, body: str, chosen_ids: Iterable[int], coalition_id: int)
 
 
 def section_audience(*, section: Section) -> set[int]:
-    """Who works on the section and hears of its comments: the people assigned to it by name and the
-    active coordinators, cluster leads and drafters of its assigned and lead organisations, while
-    they are active members of its coalition. One query."""
-    organisations = Q(organisation__in=section.assigned_organisations.all())
-    if section.lead_organisation_id:
-        organisations |= Q(organisation_id=section.lead_organisation_id)
-    members = Membership.objects.filter(
-        coalition_id=section.submission.coalition_id, is_active=True, user__is_active=True
-    ).filter(Q(user__in=section.assigned_people.all()) | (organisations & Q(role__in=EDITING_ROLES)))
-    return set(members.values_list("user_id", flat=True))
+    """Who hears of the section's comments: its people (submissions.selectors.section_people)."""
+    return set(section_people([section])[section.pk])
 
 
 def _refuse_if_flooding(author: User) -> None:

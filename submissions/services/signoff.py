@@ -220,16 +220,7 @@ def sign_off_endorse(*, sign_off: SignOff, actor: User, versions: dict) -> SignO
             _("The text changed while you were reading: %(sections)s. Read it again, then answer.")
             % {"sections": ", ".join(titles)}
         )
-    now = timezone.now()
-    sign_off.status = SignOff.Status.ENDORSED
-    sign_off.reason = ""
-    sign_off.section_versions = current
-    sign_off.answered_at = now
-    sign_off.answered_by = actor
-    sign_off.invalidated_at = None
-    sign_off.save(
-        update_fields=["status", "reason", "section_versions", "answered_at", "answered_by", "invalidated_at"]
-    )
+    _answer(sign_off, actor, SignOff.Status.ENDORSED, versions=current)
     audit(
         coalition=submission.coalition,
         actor=actor,
@@ -238,6 +229,19 @@ def sign_off_endorse(*, sign_off: SignOff, actor: User, versions: dict) -> SignO
         organisation=sign_off.organisation.name,
     )
     return sign_off
+
+
+def _answer(sign_off: SignOff, actor: User, status: str, *, versions: dict, reason: str = "") -> None:
+    """Stores an answer on the text of ``versions``; it stands again (not invalidated)."""
+    sign_off.status = status
+    sign_off.reason = reason
+    sign_off.section_versions = versions
+    sign_off.answered_at = timezone.now()
+    sign_off.answered_by = actor
+    sign_off.invalidated_at = None
+    sign_off.save(
+        update_fields=["status", "reason", "section_versions", "answered_at", "answered_by", "invalidated_at"]
+    )
 
 
 @transaction.atomic
@@ -250,15 +254,7 @@ def sign_off_decline(*, sign_off: SignOff, actor: User, reason: str) -> SignOff:
     _refuse_unless_designated(sign_off, actor)
     if not reason:
         raise SubmissionError(_("Say why your organisation declines: the coordinators need to know."))
-    sign_off.status = SignOff.Status.DECLINED
-    sign_off.reason = reason
-    sign_off.section_versions = current_versions(submission)
-    sign_off.answered_at = timezone.now()
-    sign_off.answered_by = actor
-    sign_off.invalidated_at = None
-    sign_off.save(
-        update_fields=["status", "reason", "section_versions", "answered_at", "answered_by", "invalidated_at"]
-    )
+    _answer(sign_off, actor, SignOff.Status.DECLINED, versions=current_versions(submission), reason=reason)
     audit(
         coalition=submission.coalition,
         actor=actor,

@@ -22,7 +22,6 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from coalitions.models import AuditEvent, Membership, Role
-from coalitions.rules import EDITING_ROLES
 from coalitions.services.coalitions import audit
 from notifications.services import email_queue, notification_create
 from submissions.errors import SubmissionError, refuse_if_locked
@@ -36,6 +35,7 @@ from submissions.models import (
     WorkflowAction,
 )
 from submissions.models.core import SectionState
+from submissions.selectors import section_people
 from submissions.services.signoff import sign_off_open
 from submissions.services.submissions import refuse_final_over_limit
 from upr_portal.timezones import geneva_today
@@ -174,17 +174,9 @@ def section_reviewers(*, section: Section, actor: User | None = None) -> list[Us
 
 
 def section_assignees(*, section: Section, actor: User | None = None) -> list[User]:
-    """The section's drafters: the people assigned by name, and the members with an editing role of
-    its assigned organisations and of its lead organisation; members of the coalition only, not the actor."""
-    members = _active_members(section.submission.coalition_id)
-    named = set(members.filter(user__in=section.assigned_people.values("pk")).values_list("user_id", flat=True))
-    organisations = set(section.assigned_organisations.values_list("pk", flat=True))
-    if section.lead_organisation_id is not None:
-        organisations.add(section.lead_organisation_id)
-    through = set(
-        members.filter(organisation_id__in=organisations, role__in=EDITING_ROLES).values_list("user_id", flat=True)
-    )
-    return list(User.objects.filter(pk__in=(named | through) - {getattr(actor, "pk", None)}).order_by("pk"))
+    """The section's people (submissions.selectors.section_people), not the actor."""
+    people = section_people([section])[section.pk] - {getattr(actor, "pk", None)}
+    return list(User.objects.filter(pk__in=people).order_by("pk"))
 
 
 def section_step_headline(transition: SectionTransition) -> tuple[str, str]:

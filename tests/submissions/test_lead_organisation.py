@@ -4,10 +4,10 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
-from coalitions.models import Role
+from coalitions.models import Membership, Role
 from coalitions.rules import can
 from submissions.models import Section
-from submissions.selectors import sections_drafted_by
+from submissions.selectors import section_people, sections_drafted_by
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,3 +44,33 @@ def test_submission_page_names_the_lead_organisation_and_links_the_editor_for_it
 
     assertContains(response, "Lead: ARW; BLA")
     assertContains(response, reverse("submissions:section_edit", args=[world.submission.pk, world.section_b.pk]))
+
+
+def test_section_people_are_its_named_people_and_the_editors_of_its_organisations_while_members(
+    world, django_assert_num_queries
+):
+    """One answer for reminders, workflow notices and comments (submissions.selectors.section_people)."""
+    people = world.people
+    drafter_of_a = MembershipFactory(coalition=world.coalition, organisation=world.org_a, role=Role.DRAFTER).user
+    Section.objects.filter(pk=world.section_b.pk).update(lead_organisation=world.org_a)
+    world.section_a.assigned_people.add(people["observer"], people["outsider"])
+    sections = list(
+        Section.objects.filter(pk__in=[world.section_a.pk, world.section_b.pk]).select_related("submission")
+    )
+
+    with django_assert_num_queries(3):
+        found = section_people(sections)
+
+    def emails(section) -> list[str]:
+        return sorted(type(drafter_of_a).objects.filter(pk__in=found[section.pk]).values_list("email", flat=True))
+
+    # B's cluster section: B's editing people (drafter, cluster lead; not its reviewer or observer) and,
+    # through the lead organisation, A's drafter.
+    assert emails(world.section_b) == sorted(
+        [drafter_of_a.email, people["drafter"].email, people["cluster lead"].email]
+    )
+    # A's section: A's drafter and the observer named on it; the outsider named on it is no member.
+    assert emails(world.section_a) == sorted([drafter_of_a.email, people["observer"].email])
+
+    Membership.objects.filter(user=people["observer"], coalition=world.coalition).update(is_active=False)
+    assert people["observer"].pk not in section_people(sections)[world.section_a.pk]
