@@ -273,5 +273,32 @@ rules.add_rule("submissions.answer_sign_off", is_member & is_designated_signer &
 rules.add_rule("submissions.view_dashboard", is_coordinator)
 
 
+# After the review (advocacy/): the object is the coalition, or one of its assessments, meetings,
+# factsheets, statements or uptake matches. Reviewers and observers read; the others write.
+@rules.predicate
+def drafts_for_coalition(user, obj) -> bool:
+    return role_in(user, obj) in (Role.COORDINATOR, Role.CLUSTER_LEAD, Role.DRAFTER)
+
+
+@rules.predicate
+def coordinates_or_leads(user, obj) -> bool:
+    return role_in(user, obj) in (Role.COORDINATOR, Role.CLUSTER_LEAD)
+
+
+rules.add_rule("advocacy.view_matrix", is_member)
+rules.add_rule("advocacy.change_assessment", drafts_for_coalition)
+# Importing the UN's recommendations of a review the coalition works on (shared UN data, logged).
+rules.add_rule("advocacy.import_recommendations", is_coordinator)
+rules.add_rule("advocacy.generate_documents", drafts_for_coalition)
+rules.add_rule("advocacy.view_lobbying_log", is_member)
+rules.add_rule("advocacy.change_lobbying_log", drafts_for_coalition)
+rules.add_rule("advocacy.view_factsheets", is_member)
+rules.add_rule("advocacy.change_factsheet", drafts_for_coalition)
+rules.add_rule("advocacy.view_statement", is_member)
+rules.add_rule("advocacy.change_statement", coordinates_or_leads)
+rules.add_rule("advocacy.view_uptake", is_member)
+rules.add_rule("advocacy.decide_uptake", coordinates_or_leads)
+
+
 def can(user, rule: str, obj=None) -> bool:
     return rules.test_rule(rule, user, obj)

@@ -6,6 +6,7 @@ Everything here is data an admin can edit; the reference values come from review
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -19,6 +20,7 @@ from upr_portal.db import FieldCheckConstraint, TimeStampedModel
 
 # GENEVA stays importable from here for older callers; its home is upr_portal.timezones.
 from upr_portal.timezones import GENEVA, geneva_today
+from upr_portal.validators import validate_no_control_characters
 
 # The time of day of a deadline in the 4th cycle; earlier cycles used noon. Each session stores its own.
 DEFAULT_DEADLINE_TIME = datetime.time(23, 59)
@@ -685,3 +687,153 @@ class DocumentLimit(TimeStampedModel):
             "cycle": self.cycle.number,
             "words": number_format(self.max_words, force_grouping=True),
         }
+
+
+# The recommendations States make at a review, as the UN publishes them (issue 12).
+
+
+class StateAlias(models.Model):
+    """Another name a UN document uses for a State ("Turkey" for Türkiye, the long name of the
+    United Kingdom): recommending States are matched through these and the State's own name."""
+
+    state = models.ForeignKey(State, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("State"))
+    name = models.CharField(_("name"), max_length=200, unique=True, validators=[validate_no_control_characters])
+
+    class Meta:
+        verbose_name = _("other name of a State")
+        verbose_name_plural = _("other names of States")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class IndexTerm(models.Model):
+    """A term of the Universal Human Rights Index (UHRI) vocabulary: a theme, or a group of persons."""
+
+    class Kind(models.TextChoices):
+        THEME = "theme", _("Theme")
+        PERSONS = "persons", _("Affected persons")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.THEME)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_no_control_characters])
+
+    class Meta:
+        verbose_name = _("UHRI term")
+        verbose_name_plural = _("UHRI terms")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "name"],
+                name="reviews_indexterm_kind_name_unique",
+                violation_error_message=_("This term is already in the vocabulary."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class RecommendationPosition(models.TextChoices):
+    """The State under review's answer to a recommendation."""
+
+    SUPPORTED = "supported", _("Supported")
+    NOTED = "noted", _("Noted")
+    PARTIALLY_SUPPORTED = "partially_supported", _("Partially supported")
+    PENDING = "pending", _("Pending")
+
+
+class UPRRecommendation(TimeStampedModel):
+    """One recommendation made to the State under review, numbered by its paragraph of the Working
+    Group report ("A/HRC/44/9, 140.7"). Imported from OHCHR's thematic list or UHRI's export."""
+
+    Position = RecommendationPosition
+
+    review = models.ForeignKey(
+        Review, on_delete=models.PROTECT, related_name="recommendations", verbose_name=_("review")
+    )
+    report_symbol = models.CharField(
+        _("Working Group report"),
+        max_length=50,
+        blank=True,
+        validators=[validate_no_control_characters],
+        help_text=_("The symbol of the Working Group report, for example A/HRC/44/9."),
+    )
+    paragraph = models.CharField(
+        _("paragraph"),
+        max_length=20,
+        validators=[RegexValidator(r"^\d{1,4}\.\d{1,4}$", _("Enter a paragraph number such as 140.7."))],
+    )
+    # The paragraph as two numbers, so that 140.10 comes after 140.9.
+    paragraph_major = models.PositiveIntegerField(editable=False, default=0)
+    paragraph_minor = models.PositiveIntegerField(editable=False, default=0)
+    text = models.TextField(_("text"), max_length=5000)
+    recommending_states = models.ManyToManyField(
+        State, blank=True, related_name="recommendations_made", verbose_name=_("recommending States")
+    )
+    # The recommending States as the source named them: what could not be matched stays visible.
+    recommending_states_text = models.CharField(
+        _("recommending States, as given"), max_length=1000, blank=True, validators=[validate_no_control_characters]
+    )
+    position = models.CharField(
+        _("position"), max_length=20, choices=RecommendationPosition.choices, default=RecommendationPosition.PENDING
+    )
+    position_source = models.CharField(
+        _("source of the position"), max_length=300, blank=True, validators=[validate_no_control_characters]
+    )
+    terms = models.ManyToManyField(
+        IndexTerm, blank=True, related_name="recommendations", verbose_name=_("themes and persons")
+    )
+    sdgs = models.JSONField(_("Sustainable Development Goals"), default=list, blank=True)
+    # A digest of what the import stores, to tell an unchanged row from an updated one.
+    fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("UPR recommendation")
+        verbose_name_plural = _("UPR recommendations")
+        ordering = ["review", "paragraph_major", "paragraph_minor"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "paragraph"],
+                name="reviews_recommendation_paragraph_unique",
+                violation_error_message=_("This review already has a recommendation with this paragraph number."),
+            )
+        ]
+
+    def __str__(self):
+        return self.citation
+
+    def save(self, *args, **kwargs):
+        major, _dot, minor = self.paragraph.partition(".")
+        self.paragraph_major = int(major) if major.isdigit() else 0
+        self.paragraph_minor = int(minor) if minor.isdigit() else 0
+        super().save(*args, **kwargs)
+
+    @property
+    def citation(self) -> str:
+        """ "A/HRC/44/9, para. 140.7", or the paragraph alone when the report is not known."""
+        if self.report_symbol:
+            return _("%(report)s, para. %(paragraph)s") % {"report": self.report_symbol, "paragraph": self.paragraph}
+        return _("para. %(paragraph)s") % {"paragraph": self.paragraph}
+
+
+class RecommendationImport(models.Model):
+    """One import of recommendations into a review: who, from which file, and what it changed."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="recommendation_imports")
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    file_name = models.CharField(_("file"), max_length=255, blank=True)
+    file_format = models.CharField(_("format"), max_length=20, blank=True)
+    # The summary the command prints: recommendations, new, updated, unchanged, supported, noted, links, unresolved.
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("recommendations import")
+        verbose_name_plural = _("recommendations imports")
+        ordering = ["-imported_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.review_id} {self.imported_at:%Y-%m-%d}"

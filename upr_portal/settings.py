@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "reviews",
     "coalitions",
     "submissions",
+    "advocacy",
     "deadlines",
     "upr_portal",  # project-level management commands (seed_demo); no models
     # Django's admin with the portal's admin site: site administrators need two-factor sign-in there

@@ -17,6 +17,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("coalitions.urls")),
     path("", include("submissions.urls")),
+    path("", include("advocacy.urls")),
+    path("", include("reviews.urls")),
     path("", include("deadlines.urls")),
     path("notifications/", include("notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -5,15 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_user_email_notifications'),
+        ("accounts", "0004_user_email_notifications"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='timezone',
-            field=models.CharField(blank=True, max_length=64, validators=[accounts.models.validate_timezone_name], verbose_name='time zone'),
+            model_name="user",
+            name="timezone",
+            field=models.CharField(
+                blank=True, max_length=64, validators=[accounts.models.validate_timezone_name], verbose_name="time zone"
+            ),
         ),
     ]

@@ -17,6 +17,8 @@ class Submission(TimeStampedModel):
         # The values are DocumentLimit kinds: the kind selects the limit of the review's cycle.
         JOINT = "joint", _("Joint submission (coalition)")
         INDIVIDUAL = "individual", _("Individual submission")
+        # After the review: the coalition's report on the implementation, seeded from its matrix. No UN limit.
+        MID_TERM = "mid_term", _("Mid-term report")
 
     class Language(models.TextChoices):
         ENGLISH = "en", _("English")
@@ -289,11 +291,15 @@ class SubmissionSignatory(models.Model):
 def generated_document_path(instance: "GeneratedDocument", filename: str) -> str:
     # A random folder per file: with debug on, MEDIA_URL is served without a permission check, and
     # the documents are only ever handed out by the permission-checked download view.
+    if instance.submission_id is None:
+        return f"coalition-documents/{instance.coalition_id}/{secrets.token_urlsafe(16)}/{filename}"
     return f"submission-documents/{instance.submission_id}/{secrets.token_urlsafe(16)}/{filename}"
 
 
 class GeneratedDocument(models.Model):
-    """One run of "Generate documents": the PDF and DOCX of a submission, its figures and its sources.
+    """One run of the document job: the PDF and DOCX of a submission, its figures and its sources; or
+    the PDF of another kind of document of a coalition (its implementation matrix, a factsheet), whose
+    producer the kind names (``submissions.services.documents.register_document_kind``).
 
     The job moves the row through queued → counting → rendering_pdf → rendering_docx → done, or to
     failed with the reason in plain words. ``report`` holds the figures (words, pages, limits, what is
@@ -308,9 +314,25 @@ class GeneratedDocument(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
+    class Kind(models.TextChoices):
+        SUBMISSION = "submission", _("Submission")
+        MATRIX = "matrix", _("Implementation matrix")
+        FACTSHEET = "factsheet", _("Factsheet")
+
     RUNNING = (Status.QUEUED, Status.COUNTING, Status.RENDERING_PDF, Status.RENDERING_DOCX)
 
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SUBMISSION)
+    coalition = models.ForeignKey(
+        "coalitions.Coalition", on_delete=models.CASCADE, related_name="generated_documents", null=True
+    )
+    # The submission of a submission's documents; empty for the other kinds.
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="documents", null=True, blank=True
+    )
+    # What the other kinds are of: the review of a matrix, the factsheet's id. Read by the kind's producer.
+    subject_id = models.PositiveIntegerField(null=True, blank=True)
+    # One running job per key: "submission:12", "matrix:3:40", "factsheet:9".
+    job_key = models.CharField(max_length=100, default="", db_index=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -335,17 +357,26 @@ class GeneratedDocument(models.Model):
         verbose_name = _("generated document")
         verbose_name_plural = _("generated documents")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["submission", "-created_at"], name="submissions_document_latest")]
+        indexes = [
+            models.Index(fields=["submission", "-created_at"], name="submissions_document_latest"),
+            models.Index(fields=["job_key", "-created_at"], name="submissions_doc_key_latest"),
+        ]
         constraints = [
             # Pressing "Generate documents" twice, even at the same instant, never starts a second job.
             models.UniqueConstraint(
-                fields=["submission"],
+                fields=["job_key"],
                 condition=Q(status__in=["queued", "counting", "rendering_pdf", "rendering_docx"]),
-                name="submissions_document_one_running",
+                name="submissions_document_one_running_key",
+            ),
+            # A submission's documents are a PDF and a DOCX; the other kinds are a PDF.
+            models.CheckConstraint(
+                condition=~Q(status="done")
+                | (Q(finished_at__isnull=False) & ~Q(pdf="") & (~Q(docx="") | ~Q(kind="submission"))),
+                name="submissions_document_done_has_files_kind",
             ),
             models.CheckConstraint(
-                condition=~Q(status="done") | (Q(finished_at__isnull=False) & ~Q(pdf="") & ~Q(docx="")),
-                name="submissions_document_done_has_files",
+                condition=~Q(kind="submission") | Q(submission__isnull=False),
+                name="submissions_document_submission_kind_has_submission",
             ),
             models.CheckConstraint(
                 condition=~Q(status="failed") | (Q(finished_at__isnull=False) & ~Q(error="")),
@@ -354,7 +385,15 @@ class GeneratedDocument(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.submission_id} #{self.pk} ({self.status})"
+        return f"{self.job_key or self.submission_id} #{self.pk} ({self.status})"
+
+    def save(self, *args, **kwargs):
+        # A submission's documents: the key and the coalition follow from the submission.
+        if self.submission_id is not None:
+            self.job_key = self.job_key or f"submission:{self.submission_id}"
+            if self.coalition_id is None:
+                self.coalition_id = self.submission.coalition_id
+        super().save(*args, **kwargs)
 
     @property
     def is_running(self) -> bool:

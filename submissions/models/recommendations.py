@@ -58,6 +58,14 @@ class Recommendation(TimeStampedModel):
     follows_up = models.CharField(
         _("follows up recommendation"), max_length=300, blank=True, validators=[validate_no_control_characters]
     )
+    # The recommendations of an earlier review this one follows up (the implementation matrix shows them).
+    follows_up_recommendations = models.ManyToManyField(
+        "reviews.UPRRecommendation",
+        blank=True,
+        related_name="followed_up_by",
+        verbose_name=_("follows up"),
+        help_text=_("The recommendations made at an earlier review that this one asks the State to carry out."),
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
 
     class Meta:
