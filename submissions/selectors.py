@@ -364,6 +364,21 @@ def documents_of(*, submission: Submission) -> QuerySet[GeneratedDocument]:
     return submission.documents.select_related("requested_by").order_by("-created_at", "-pk")
 
 
+def document_running_key(*, job_key: str) -> GeneratedDocument | None:
+    """The job queued or running under this key, if any (there is at most one)."""
+    return GeneratedDocument.objects.filter(job_key=job_key, status__in=GeneratedDocument.RUNNING).first()
+
+
+def latest_kind_document(*, kind: str, coalition, subject_id: int) -> GeneratedDocument | None:
+    """The newest PDF job of another kind (a matrix, a factsheet) for this coalition and subject."""
+    return (
+        GeneratedDocument.objects.filter(job_key=GeneratedDocument.key_for(kind, coalition.pk, subject_id))
+        .select_related("requested_by")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
 def document_running(*, submission: Submission) -> GeneratedDocument | None:
     """The submission's job that is queued or running, if any (there is at most one)."""
     return submission.documents.filter(status__in=GeneratedDocument.RUNNING).order_by("-created_at").first()

@@ -5,6 +5,7 @@ from submissions.views import (
     dashboard,
     documents,
     history,
+    kind_documents,
     recommendations,
     schedule,
     sections,
@@ -13,6 +14,7 @@ from submissions.views import (
     workflow,
 )
 from submissions.views import imports as word_imports
+from submissions.views import previous_recommendations
 
 app_name = "submissions"
 
@@ -61,6 +63,9 @@ urlpatterns = [
     path("submissions/<int:pk>/dashboard/csv/", dashboard.dashboard_csv, name="dashboard_csv"),
     path("submissions/<int:pk>/signatories/", documents.signatories_edit, name="signatories"),
     path("submissions/<int:pk>/signatories/reset/", documents.signatories_reset, name="signatories_reset"),
+    # The PDFs of the other kinds (advocacy's matrix and factsheets): status and download.
+    path("documents/<int:document_pk>/status/", kind_documents.kind_document_status, name="kind_document_status"),
+    path("documents/<int:document_pk>/pdf/", kind_documents.kind_document_download, name="kind_document_download"),
     path("submissions/<int:pk>/documents/generate/", documents.documents_generate, name="documents_generate"),
     path("submissions/<int:pk>/documents/status/", documents.documents_status, name="documents_status"),
     path(
@@ -82,6 +87,12 @@ urlpatterns = [
     path("submissions/<int:pk>/sections/<int:section_pk>/save/", sections.section_save, name="section_save"),
     # A member's Word file (submissions/views/imports.py): upload, preview, replace or merge, discard.
     path("submissions/<int:pk>/sections/<int:section_pk>/import/", word_imports.word_import, name="section_import"),
+    # The section editor's picker of the State's previous recommendations (JSON).
+    path(
+        "submissions/<int:pk>/sections/<int:section_pk>/previous-recommendations/",
+        previous_recommendations.previous_recommendations,
+        name="previous_recommendations",
+    ),
     path(
         "submissions/<int:pk>/sections/<int:section_pk>/import/preview/",
         word_imports.word_import_preview,

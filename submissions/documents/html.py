@@ -47,6 +47,11 @@ def stylesheet_path() -> Path:
     return Path(found).resolve()
 
 
+def document_stylesheet() -> SafeString:
+    """The document stylesheet (its fonts first) for a template to inline in its <style>."""
+    return mark_safe(stylesheet_path().read_text(encoding="utf-8"))  # noqa: S308 - our own file
+
+
 def document_html(content: DocumentContent, *, over_limit: bool = False) -> str:
     """The whole document, in its own language.
 
@@ -59,7 +64,7 @@ def document_html(content: DocumentContent, *, over_limit: bool = False) -> str:
     with translation.override(content.language):
         context = {
             "content": content,
-            "stylesheet": mark_safe(stylesheet_path().read_text(encoding="utf-8")),  # noqa: S308 - our own file
+            "stylesheet": document_stylesheet(),
             # Translated page texts become CSS strings: margin boxes cannot hold markup.
             "page_numbers": mark_safe(  # noqa: S308 - css_content escapes the text
                 css_content(_("Page %(page)s of %(pages)s"), page="counter(page)", pages="counter(pages)")

@@ -148,6 +148,20 @@ def render_pdf(content: DocumentContent) -> PdfResult:
     )
 
 
+@dataclass(frozen=True)
+class HtmlPdf:
+    pdf: bytes
+    pages: int
+
+
+def render_html_pdf(html: str) -> HtmlPdf:
+    """Another kind of document (a matrix, a factsheet) laid out as the submission is: the same URL
+    fetcher, fonts and PDF/UA-1 variant. Its HTML inlines ``document_stylesheet()`` for the fonts and
+    carries its own title, language and metadata in its <head>."""
+    document = _render(html)
+    return HtmlPdf(pdf=document.write_pdf(pdf_variant=PDF_VARIANT), pages=len(document.pages))
+
+
 def render_plain(html: str) -> bytes:
     """WeasyPrint alone on the same HTML, fetcher and options: the benchmark's yardstick."""
     return _render(html).write_pdf(pdf_variant=PDF_VARIANT)

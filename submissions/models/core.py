@@ -395,6 +395,11 @@ class GeneratedDocument(models.Model):
                 self.coalition_id = self.submission.coalition_id
         super().save(*args, **kwargs)
 
+    @staticmethod
+    def key_for(kind: str, coalition_id: int, subject_id: int) -> str:
+        """The job key of a kind other than a submission's: one job runs at a time per key."""
+        return f"{kind}:{coalition_id}:{subject_id}"
+
     @property
     def is_running(self) -> bool:
         return self.status in self.RUNNING

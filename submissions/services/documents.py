@@ -20,6 +20,8 @@ import logging
 import re
 import unicodedata
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -38,7 +40,7 @@ from notifications.services import notification_create
 from submissions.documents.content import document_content
 from submissions.documents.limits import DocumentReport, over_lines, report_lines, words_report
 from submissions.models import GeneratedDocument, Submission
-from submissions.selectors import document_running
+from submissions.selectors import document_running, document_running_key
 from upr_portal.db import in_business_transaction
 
 logger = logging.getLogger(__name__)
@@ -65,6 +67,48 @@ CONTENT_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
+
+
+@dataclass(frozen=True)
+class ProducedDocument:
+    """What the producer of a kind other than a submission's returns: one PDF and its figures."""
+
+    pdf: bytes
+    file_stem: str  # the download's name without its extension
+    report: dict = field(default_factory=dict)  # figures the page shows beside the download
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    produce: Callable[[GeneratedDocument], ProducedDocument]  # runs in the worker
+    view_rule: str  # the rule that lets a person download it, tested on the document's coalition
+    page_url: Callable[[GeneratedDocument], str]  # where the notification of the job's end leads
+    title: Callable[[GeneratedDocument], str]  # what it is, for that notification ("the matrix of ...")
+
+
+_KINDS: dict[str, DocumentKind] = {}
+
+
+def register_document_kind(
+    kind: str,
+    *,
+    produce: Callable[[GeneratedDocument], ProducedDocument],
+    view_rule: str,
+    page_url: Callable[[GeneratedDocument], str],
+    title: Callable[[GeneratedDocument], str],
+) -> None:
+    """Lets the job make another kind of PDF (an app's ``ready()`` calls it; a kind of
+    ``GeneratedDocument.Kind`` other than a submission's)."""
+    if kind == GeneratedDocument.Kind.SUBMISSION or kind not in GeneratedDocument.Kind.values:
+        raise ValueError(f"Not a document kind that can be registered: {kind!r}")
+    _KINDS[kind] = DocumentKind(produce=produce, view_rule=view_rule, page_url=page_url, title=title)
+
+
+def document_kind(kind: str) -> DocumentKind:
+    try:
+        return _KINDS[kind]
+    except KeyError:
+        raise LookupError(f"No producer is registered for the document kind {kind!r}") from None
 
 
 class StorageFailed(Exception):
@@ -119,6 +163,33 @@ def document_generate_queue(*, submission: Submission, actor: User) -> Generated
     return document
 
 
+def document_queue_kind(*, kind: str, coalition, subject_id: int, actor: User) -> GeneratedDocument:
+    """Queues the PDF of another kind (a coalition's matrix of a review, a factsheet), or returns the
+    job already queued or running for the same thing: one at a time per kind, coalition and subject."""
+    document_kind(kind)  # refuses a kind without a producer before anything is written
+    key = GeneratedDocument.key_for(kind, coalition.pk, subject_id)
+    documents_fail_stale(job_key=key)
+    with transaction.atomic():
+        running = document_running_key(job_key=key)
+        if running is not None:
+            return running
+        task_id = str(uuid.uuid4())
+        try:
+            with transaction.atomic():
+                document = GeneratedDocument.objects.create(
+                    kind=kind,
+                    coalition=coalition,
+                    subject_id=subject_id,
+                    job_key=key,
+                    requested_by=actor,
+                    task_id=task_id,
+                )
+        except IntegrityError:
+            return document_running_key(job_key=key)
+        transaction.on_commit(lambda: _publish(document.pk, task_id))
+    return document
+
+
 def _publish(document_id: int, task_id: str) -> None:
     """Hands the job to a worker; a broker that cannot be reached fails the job at once, with why."""
     from submissions.tasks import generate_documents
@@ -162,7 +233,10 @@ def document_generate(*, document_id: int) -> GeneratedDocument | None:
     ).get(pk=document_id)
     stored: list[str] = []
     try:
-        _generate(document, stored)
+        if document.kind == GeneratedDocument.Kind.SUBMISSION:
+            _generate(document, stored)
+        else:
+            _generate_kind(document, stored)
     except JobStopped:
         _delete_files(stored)
         logger.warning("Documents job %s was declared failed while it ran; its files are not kept", document_id)
@@ -212,6 +286,30 @@ def _generate(document: GeneratedDocument, stored: list[str]) -> None:
             docx_sha256=hashlib.sha256(docx).hexdigest(),
         )
         _notify_done(document, report)
+
+
+def _generate_kind(document: GeneratedDocument, stored: list[str]) -> None:
+    """The job for the other kinds: their producer makes the PDF, the job stores it and tells who asked."""
+    _step(document, Status.COUNTING, Status.RENDERING_PDF)
+    produced = document_kind(document.kind).produce(document)
+    stem = _ascii_part(produced.file_stem) or document.kind
+    try:
+        document.pdf.save(f"{stem}.pdf", ContentFile(produced.pdf), save=False)
+        stored.append(document.pdf.name)
+    except OSError as error:
+        raise StorageFailed from error
+    with transaction.atomic():
+        _step(
+            document,
+            Status.RENDERING_PDF,
+            Status.DONE,
+            finished_at=timezone.now(),
+            pdf=document.pdf.name,
+            pdf_sha256=hashlib.sha256(produced.pdf).hexdigest(),
+            report=produced.report,
+        )
+        document.report = produced.report
+        _notify_done(document, None)
 
 
 def over_reasons(figures: dict) -> list[str]:
@@ -282,7 +380,9 @@ def document_is_stale(document: GeneratedDocument, *, now: datetime.datetime | N
     )
 
 
-def documents_fail_stale(*, submission: Submission | None = None, now: datetime.datetime | None = None) -> int:
+def documents_fail_stale(
+    *, submission: Submission | None = None, job_key: str | None = None, now: datetime.datetime | None = None
+) -> int:
     """Fails the jobs that will never finish: queued too long (the message was lost) or running past
     the hard time limit (the worker process was killed). A failed job is reported, never dropped.
 
@@ -297,6 +397,8 @@ def documents_fail_stale(*, submission: Submission | None = None, now: datetime.
     )
     if submission is not None:
         found = found.filter(submission=submission)
+    if job_key is not None:
+        found = found.filter(job_key=job_key)
     found = list(found.order_by("pk").values_list("pk", "status"))
     stale = [pk for pk, status in found if status == Status.QUEUED]
     stuck = [pk for pk, status in found if status != Status.QUEUED]
@@ -335,8 +437,19 @@ def _notify_done(document: GeneratedDocument, report) -> None:
     person = document.requested_by
     if person is None:
         return
-    submission = document.submission
     with translation.override(person.language or settings.LANGUAGE_CODE):
+        if document.kind != GeneratedDocument.Kind.SUBMISSION:
+            kind = document_kind(document.kind)
+            notification_create(
+                user=person,
+                kind=DONE_NOTIFICATION,
+                title=_("The PDF of %(what)s is ready") % {"what": kind.title(document)},
+                body="",
+                url=kind.page_url(document),
+                coalition_id=document.coalition_id,
+            )
+            return
+        submission = document.submission
         if report.is_over:
             title = _("The documents of “%(title)s” are ready, but over a limit") % {"title": submission.title}
         else:
@@ -355,13 +468,19 @@ def _notify_failed(document: GeneratedDocument) -> None:
     person = document.requested_by
     if person is None:
         return
-    submission = document.submission
     with translation.override(person.language or settings.LANGUAGE_CODE):
+        if document.kind != GeneratedDocument.Kind.SUBMISSION:
+            kind = document_kind(document.kind)
+            title = _("The PDF of %(what)s could not be made") % {"what": kind.title(document)}
+            url = kind.page_url(document)
+        else:
+            title = _("The documents of “%(title)s” could not be made") % {"title": document.submission.title}
+            url = _submission_url(document.submission_id)
         notification_create(
             user=person,
             kind=FAILED_NOTIFICATION,
-            title=_("The documents of “%(title)s” could not be made") % {"title": submission.title},
+            title=title,
             body=document.error,
-            url=_submission_url(submission.pk),
-            coalition_id=submission.coalition_id,
+            url=url,
+            coalition_id=document.coalition_id,
         )
