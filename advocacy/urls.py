@@ -3,6 +3,7 @@
 from django.urls import path
 
 from advocacy.views import hub
+from advocacy.views.urls_imports import urlpatterns as import_urls
 from advocacy.views.urls_lobbying import urlpatterns as lobbying_urls
 from advocacy.views.urls_matrix import urlpatterns as matrix_urls
 from advocacy.views.urls_uptake import urlpatterns as uptake_urls
@@ -14,4 +15,5 @@ urlpatterns = [
     *matrix_urls,
     *lobbying_urls,
     *uptake_urls,
+    *import_urls,
 ]

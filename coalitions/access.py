@@ -83,6 +83,30 @@ REFUSALS = {
         "The SMART checklist is confirmed by a reviewer, the section's cluster lead or a coordinator, not by "
         "its drafters, and not in a final submission."
     ),
+    "advocacy.change_assessment": _(
+        "Only the coalition's coordinators, cluster leads and drafters can assess recommendations in the "
+        "implementation matrix; reviewers and observers read it."
+    ),
+    "advocacy.generate_documents": _(
+        "Only the coalition's coordinators, cluster leads and drafters can make the PDFs of the implementation "
+        "matrix and the factsheets."
+    ),
+    "advocacy.change_lobbying_log": _(
+        "Only the coalition's coordinators, cluster leads and drafters can log, change or delete meetings in "
+        "the lobbying log; reviewers and observers read it."
+    ),
+    "advocacy.change_factsheet": _(
+        "Only the coalition's coordinators, cluster leads and drafters can write or delete factsheets; "
+        "reviewers and observers read them."
+    ),
+    "advocacy.change_statement": _(
+        "Only the coalition's coordinators and cluster leads can write the pre-session statement; the other "
+        "members read it."
+    ),
+    "advocacy.decide_uptake": _(
+        "Only the coalition's coordinators and cluster leads can propose, confirm or reject matches of the "
+        "coalition's recommendations with those made at the review."
+    ),
 }
 
 

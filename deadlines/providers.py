@@ -224,7 +224,9 @@ def all_providers() -> list[DeadlineProvider]:
 
 def register_builtin() -> None:
     # Imported here: the module builds on Deadline, defined above.
+    from deadlines.lobbying_followups import LobbyingFollowUpProvider
     from deadlines.section_milestones import SectionMilestoneProvider
 
     register(ReviewCalendarProvider())
     register(SectionMilestoneProvider())
+    register(LobbyingFollowUpProvider())

@@ -1,4 +1,5 @@
-"""Forms for the UPR calendar: deadlines entered as a Geneva date and an optional time."""
+"""Forms for the UPR calendar: deadlines entered as a Geneva date and an optional time; the filters of
+the recommendations search."""
 
 import datetime
 
@@ -8,7 +9,17 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from reviews.models import REVIEW_MILESTONES, Review, already_reviewed_message
+from reviews.models import (
+    REVIEW_MILESTONES,
+    Cycle,
+    IndexTerm,
+    RecommendationPosition,
+    RegionalGroup,
+    Review,
+    Session,
+    State,
+    already_reviewed_message,
+)
 from reviews.services import geneva_deadline
 from upr_portal.admin_labels import LabelledInlineFormSet
 from upr_portal.timezones import GENEVA
@@ -167,3 +178,76 @@ class ReviewInlineFormSet(LabelledInlineFormSet):
             elif order is not None:
                 places.add(order)
         super().validate_unique()
+
+
+class TermChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        # "Theme: Right to health", "Affected persons: children": the vocabulary holds both kinds.
+        return _("%(kind)s: %(name)s") % {"kind": obj.get_kind_display(), "name": obj.name}
+
+
+class RecommendationSearchForm(forms.Form):
+    """The filters of the recommendations search (a GET form): every one optional, all combined."""
+
+    q = forms.CharField(
+        label=_("Words in the recommendation"),
+        required=False,
+        max_length=200,
+        help_text=_("Use quotes for a phrase, “or” between alternatives and a minus sign to leave a word out."),
+    )
+    state = forms.ModelChoiceField(
+        label=_("State under review"),
+        queryset=State.objects.filter(status=State.Status.MEMBER).only("pk", "name"),
+        required=False,
+        empty_label=_("Any State"),
+    )
+    recommending_state = forms.ModelChoiceField(
+        label=_("Recommending State"),
+        queryset=State.objects.only("pk", "name"),
+        required=False,
+        empty_label=_("Any State"),
+    )
+    regional_group = forms.ModelChoiceField(
+        label=_("Regional group of the recommending State"),
+        queryset=RegionalGroup.objects.all(),
+        required=False,
+        empty_label=_("Any group"),
+    )
+    term = TermChoiceField(
+        label=_("Theme or affected persons"),
+        queryset=IndexTerm.objects.all(),
+        required=False,
+        empty_label=_("Any theme or group of persons"),
+    )
+    position = forms.ChoiceField(
+        label=_("Position of the State under review"),
+        choices=[("", _("Any position")), *RecommendationPosition.choices],
+        required=False,
+    )
+    cycle = forms.ModelChoiceField(
+        label=_("Cycle"), queryset=Cycle.objects.all(), required=False, empty_label=_("Any cycle")
+    )
+    session = forms.ModelChoiceField(
+        label=_("Session"),
+        queryset=Session.objects.order_by("-number").only("pk", "number"),
+        required=False,
+        empty_label=_("Any session"),
+    )
+
+    def filters(self) -> dict:
+        """The valid filters, as ``reviews.selectors.recommendation_search`` takes them; a value that
+        is not valid (a State that no longer exists) is left out and said on its field."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        filters = {
+            name: data.get(name)
+            for name in ("state", "recommending_state", "regional_group", "term", "cycle", "session")
+        }
+        filters = {name: value for name, value in filters.items() if value is not None}
+        if data.get("position"):
+            filters["position"] = data["position"]
+        if data.get("q"):
+            filters["text"] = data["q"]
+        return filters

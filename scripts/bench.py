@@ -32,6 +32,7 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 from scripts import bench_load  # noqa: E402
 from scripts.bench_dashboard import dashboard_bench  # noqa: E402
 from scripts.bench_text import text_bench  # noqa: E402
+from scripts.bench_uptake import uptake_bench  # noqa: E402
 
 
 def timed(action: Callable[[], object]) -> float:
@@ -89,6 +90,7 @@ def main() -> None:
         print(f"GET /         signed in        {measure(signed_in, '/', args.requests)}")
         print(f"GET /healthz                   {measure(anonymous, '/healthz', args.requests)}")
         text_bench()
+        uptake_bench()
         dashboard_bench(requests=args.requests, measure=measure)
         if args.load_seconds:
             bench_load.load_test(users=args.users, seconds=args.load_seconds, warmup=3)

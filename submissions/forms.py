@@ -45,6 +45,11 @@ class SubmissionCreateForm(forms.ModelForm):
         self.fields["review"].queryset = coalition.reviews.upcoming().select_related("state", "session").in_date_order()
         self.fields["cluster"].queryset = Cluster.objects.filter(coalition=coalition).order_by("name")
         self.fields["cluster"].empty_label = _("None: the coalition's own joint submission")
+        # A mid-term report is started after the review, seeded from the implementation matrix
+        # (advocacy/services/mid_term.py), not here for an upcoming review.
+        self.fields["kind"].choices = [
+            (value, label) for value, label in self.fields["kind"].choices if value != Submission.Kind.MID_TERM
+        ]
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Start the submission")))
 

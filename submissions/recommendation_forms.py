@@ -37,6 +37,16 @@ class RecommendationForm(forms.Form):
             "are listed apart. Hold Ctrl (Cmd on a Mac) to choose several; type a name's first letters to jump to it."
         ),
     )
+    follows_up_recommendations = forms.TypedMultipleChoiceField(
+        label=_("Follows up"),
+        coerce=int,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_(
+            "The recommendations the State was made at its earlier reviews that this one asks it to carry out "
+            "(the implementation matrix shows the link). Hold Ctrl (Cmd on a Mac) to choose several."
+        ),
+    )
     smart = forms.MultipleChoiceField(
         label=_("SMART checklist"),
         required=False,
@@ -44,8 +54,9 @@ class RecommendationForm(forms.Form):
         choices=[(name, format_lazy("{}: {}", label, help_text)) for name, label, help_text in SMART_CRITERIA],
     )
 
-    def __init__(self, *args, state_choices, submit_label, **kwargs):
+    def __init__(self, *args, state_choices, submit_label, follow_up_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["states"].choices = state_choices
+        self.fields["follows_up_recommendations"].choices = list(follow_up_choices)
         self.helper = FormHelper()
         self.helper.add_input(Submit("save", submit_label))

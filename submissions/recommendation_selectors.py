@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from coalitions.themes import SUGGESTED_CLUSTERS
-from reviews.models import State
+from reviews.models import Review, State, UPRRecommendation
 from submissions.models import Recommendation, Section, Submission
 from upr_portal.wordcount import count_words
 
@@ -36,6 +36,33 @@ def _with_states(recommendations: list[Recommendation]) -> list[Recommendation]:
         states[recommendation_id].append(TargetState(state_id, name, status == State.Status.OBSERVER))
     for recommendation in recommendations:
         recommendation.states = tuple(states[recommendation.pk])
+    return _with_follow_ups(recommendations)
+
+
+@dataclass(frozen=True)
+class FollowedUp:
+    """A recommendation of an earlier review that one of the coalition's recommendations follows up."""
+
+    pk: int
+    citation: str
+
+
+def _with_follow_ups(recommendations: list[Recommendation]) -> list[Recommendation]:
+    """Sets ``followed_up`` (FollowedUp tuples, in paragraph order) on each: one query for all of them."""
+    followed: dict[int, list[FollowedUp]] = {r.pk: [] for r in recommendations}
+    links = (
+        Recommendation.follows_up_recommendations.through.objects.filter(recommendation_id__in=followed)
+        .select_related("uprrecommendation")
+        .only("recommendation_id", "uprrecommendation__paragraph", "uprrecommendation__report_symbol")
+        .order_by(
+            "uprrecommendation__review_id", "uprrecommendation__paragraph_major", "uprrecommendation__paragraph_minor"
+        )
+    )
+    for link in links:
+        upr = link.uprrecommendation
+        followed[link.recommendation_id].append(FollowedUp(upr.pk, upr.citation))
+    for recommendation in recommendations:
+        recommendation.followed_up = tuple(followed[recommendation.pk])
     return recommendations
 
 
@@ -133,3 +160,16 @@ def state_choices() -> list[tuple[str, list[tuple[int, str]]]]:
         (str(State.Status.MEMBER.label), groups[State.Status.MEMBER]),
         (str(State.Status.OBSERVER.label), groups[State.Status.OBSERVER]),
     ]
+
+
+def earlier_recommendation_choices(*, review: Review) -> list[tuple[int, str]]:
+    """The recommendations made to the State at its reviews before this one (the latest session first,
+    then by paragraph) as "citation: first 80 characters", for the "Follows up" choice. One query."""
+    rows = (
+        UPRRecommendation.objects.filter(
+            review__state_id=review.state_id, review__session__number__lt=review.session.number
+        )
+        .only("paragraph", "report_symbol", "text")
+        .order_by("-review__session__number", "paragraph_major", "paragraph_minor", "pk")
+    )
+    return [(row.pk, f"{row.citation}: {row.text if len(row.text) <= 80 else row.text[:79] + '…'}") for row in rows]

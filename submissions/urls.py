@@ -6,6 +6,7 @@ from submissions.views import (
     documents,
     history,
     kind_documents,
+    previous_recommendations,
     recommendations,
     schedule,
     sections,
@@ -14,7 +15,6 @@ from submissions.views import (
     workflow,
 )
 from submissions.views import imports as word_imports
-from submissions.views import previous_recommendations
 
 app_name = "submissions"
 

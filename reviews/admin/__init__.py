@@ -6,6 +6,7 @@ from reviews.admin.calendar import ReviewInline, SessionMilestones
 from reviews.admin.calendar_import import CalendarImportMixin
 from reviews.admin.lists import ReviewListColumns, ReviewUpcomingFilter, SessionListColumns, UpcomingFilter
 from reviews.admin.move import RescheduledFilter, move_to_another_session, rescheduled
+from reviews.admin.recommendations import RecommendationImportMixin, import_recommendations
 from reviews.admin.roll_forward import roll_forward
 from reviews.forms import ReviewAdminForm
 from reviews.models import (
@@ -86,7 +87,7 @@ class SessionAdmin(CalendarImportMixin, CsvExportMixin, SessionListColumns, Sess
 
 
 @admin.register(Review)
-class ReviewAdmin(ReviewListColumns, CsvExportMixin, admin.ModelAdmin):
+class ReviewAdmin(RecommendationImportMixin, ReviewListColumns, CsvExportMixin, admin.ModelAdmin):
     form = ReviewAdminForm
     list_display = [
         "state",
@@ -111,7 +112,7 @@ class ReviewAdmin(ReviewListColumns, CsvExportMixin, admin.ModelAdmin):
     list_select_related = ["state", "session__cycle", "rescheduled_from"]
     autocomplete_fields = ["state", "session"]
     date_hierarchy = "stakeholder_deadline"
-    actions = [move_to_another_session]
+    actions = [move_to_another_session, import_recommendations]
 
 
 @admin.register(DocumentLimit)

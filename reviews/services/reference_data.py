@@ -33,6 +33,7 @@ from reviews.models import (
     Review,
     Session,
     State,
+    StateAlias,
 )
 
 logger = logging.getLogger(__name__)
@@ -124,6 +125,8 @@ class LoadReport:
     sessions: int = 0
     reviews: int = 0
     limits: int = 0
+    # Other names of States (state-aliases.csv) that recommendation imports match; not in ``lines()``.
+    state_aliases: int = 0
     # Existing rows in which empty fields were filled from the data (nothing set is ever replaced).
     filled: int = 0
     # States whose review in a cycle already exists (perhaps moved by an admin), left as they are.
@@ -296,14 +299,15 @@ def reference_data_load(*, data_dir: Path = DEFAULT_DATA_DIR) -> LoadReport:
     Working Group dates, both together, its source and its deadlines; a review's deadlines, its place
     in the session's order, the session it was rescheduled from, and its status with its note while
     the note is empty), which brings a database loaded from older data up to date. The reviews it
-    creates follow their session's milestones. Running it twice creates and fills nothing the second
-    time.
+    creates follow their session's milestones. The other names of States (state-aliases.csv) that
+    are missing are created, by name. Running it twice creates and fills nothing the second time.
     """
     data_dir = Path(data_dir)
     report = LoadReport()
     with transaction.atomic():
         _load_regional_groups(data_dir / "regional-groups.csv", report)
         aliases = _load_states(data_dir / "states.csv", report)
+        _load_state_aliases(data_dir / "state-aliases.csv", report)
         cycle_sessions = _load_cycles(data_dir / "cycles.csv", report)
         statuses = _read_review_statuses(data_dir / "review-status.csv")
         calendar = _CalendarLoad(report, aliases=aliases, cycle_sessions=cycle_sessions)
@@ -368,6 +372,26 @@ def _load_states(path: Path, report: LoadReport) -> dict[str, str]:
             )
             report.group_memberships += 1
     return aliases
+
+
+def _load_state_aliases(path: Path, report: LoadReport) -> None:
+    """Create the other names of States that state-aliases.csv lists and the database lacks (a data
+    folder without the file loads none). A name already taken is left to the State that has it."""
+    if not Path(path).exists():
+        return
+    states = dict(State.objects.values_list("code", "pk"))
+    existing = {normalise_name(name) for name in StateAlias.objects.values_list("name", flat=True)}
+    for line, row in _rows(path, columns=("code", "alias")):
+        name, code = " ".join(row["alias"].split()), row["code"]
+        if not name or normalise_name(name) in existing:
+            continue
+        if code not in states:
+            raise ReferenceDataError(
+                path=path, line=line, message=_("“%(code)s” is not the code of a State.") % {"code": code}
+            )
+        _create(StateAlias(state_id=states[code], name=name), path=path, line=line)
+        existing.add(normalise_name(name))
+        report.state_aliases += 1
 
 
 def _cycle_ranges(path: Path) -> dict[int, range]:

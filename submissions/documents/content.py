@@ -159,6 +159,7 @@ def document_content(submission, *, today: datetime.date | None = None) -> Docum
             state=review.state.name,
             session=review.session.number,
             cycle=review.session.cycle.number,
+            kind=submission.kind,
         )
     return DocumentContent(
         submission_pk=submission.pk,
@@ -209,14 +210,20 @@ def ordinal(number: int, *, feminine: bool = False) -> str:
     return f"{number}{suffix}"
 
 
-def document_title(*, joint: bool, state: str, session: int, cycle: int) -> str:
-    """The title line, in the active language (call it under ``translation.override``)."""
+def document_title(*, joint: bool, state: str, session: int, cycle: int, kind: str = "") -> str:
+    """The title line, in the active language (call it under ``translation.override``). A mid-term
+    report (``kind`` "mid_term") is titled after the review whose recommendations it follows up."""
     values = {
         "state": state,
         # A session is feminine in French ("52e session") and a cycle masculine ("4e cycle").
         "session": ordinal(session, feminine=True),
         "cycle": ordinal(cycle),
     }
+    if kind == Submission.Kind.MID_TERM:
+        return (
+            _("Mid-term report on the implementation of the recommendations of %(state)s's review, %(session)s session")
+            % values
+        )
     if joint:
         return (
             _("Joint submission to the Universal Periodic Review of %(state)s, %(session)s session (%(cycle)s cycle)")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from coalitions.models import AuditEvent
 from coalitions.services.coalitions import audit
+from reviews.models import UPRRecommendation
 from submissions.errors import SubmissionError, refuse_if_locked
 from submissions.models import Recommendation, Section
 from submissions.models.recommendations import RECOMMENDATION_MAX_LENGTH, SMART_CRITERIA
@@ -66,8 +67,10 @@ def recommendation_add(
     states: Iterable = (),
     smart: Iterable[str] = (),
     follows_up: str = "",
+    follows_up_recommendations: Iterable[int] = (),
 ) -> Recommendation:
-    """Adds a recommendation at the end of its section, with its target States and ticks. Atomic."""
+    """Adds a recommendation at the end of its section, with its target States, ticks and the earlier
+    recommendations it follows up. Atomic."""
     refuse_if_locked(section.submission)
     Section.objects.select_for_update().filter(pk=section.pk).first()
     last = _renumber(section)
@@ -85,8 +88,25 @@ def recommendation_add(
     recommendation.full_clean(exclude=["recommending_states"])
     recommendation.save()
     recommendation.recommending_states.set(list(states))
+    recommendation.follows_up_recommendations.set(_earlier_recommendations(section, follows_up_recommendations))
     _printed_text_changed(section, actor)
     return recommendation
+
+
+def _earlier_recommendations(section: Section, ids: Iterable[int]) -> list[int]:
+    """The ids, checked: recommendations made to the submission's State at an earlier review."""
+    wanted = set(ids)
+    if not wanted:
+        return []
+    review = section.submission.review
+    found = set(
+        UPRRecommendation.objects.filter(
+            pk__in=wanted, review__state_id=review.state_id, review__session__number__lt=review.session.number
+        ).values_list("pk", flat=True)
+    )
+    if found != wanted:
+        raise SubmissionError(_("Choose recommendations made to the State at its earlier reviews."))
+    return sorted(found)
 
 
 def _printed_text_changed(section: Section, actor: User) -> None:
@@ -113,6 +133,7 @@ def recommendation_change(
     states: Iterable = (),
     smart: Iterable[str] = (),
     follows_up: str = "",
+    follows_up_recommendations: Iterable[int] = (),
 ) -> RecommendationResult:
     """Changes the text, theme, States and ticks. A change of the text or the ticks withdraws a
     reviewer's confirmation (``confirmation_withdrawn``); the theme and the States do not. Atomic."""
@@ -133,6 +154,9 @@ def recommendation_change(
     recommendation.full_clean(exclude=["recommending_states"])
     recommendation.save()
     recommendation.recommending_states.set(list(states))
+    recommendation.follows_up_recommendations.set(
+        _earlier_recommendations(recommendation.section, follows_up_recommendations)
+    )
     return RecommendationResult(recommendation, confirmation_withdrawn=withdrawn)
 
 

@@ -75,7 +75,17 @@ def _form_page(request, section, form, recommendation=None):
 
 def _fields(form: RecommendationForm) -> dict:
     data = form.cleaned_data
-    return {"text": data["text"], "theme": data["theme"], "states": data["states"], "smart": data["smart"]}
+    return {
+        "text": data["text"],
+        "theme": data["theme"],
+        "states": data["states"],
+        "smart": data["smart"],
+        "follows_up_recommendations": data["follows_up_recommendations"],
+    }
+
+
+def _follow_up_choices(section: Section) -> list[tuple[int, str]]:
+    return selectors.earlier_recommendation_choices(review=section.submission.review)
 
 
 @login_required
@@ -83,7 +93,10 @@ def _fields(form: RecommendationForm) -> dict:
 def recommendation_add(request, pk: int, section_pk: int):
     section = section_for(request, pk, section_pk, "submissions.change_recommendations", text=False)
     form = RecommendationForm(
-        request.POST or None, state_choices=selectors.state_choices(), submit_label=_("Add the recommendation")
+        request.POST or None,
+        state_choices=selectors.state_choices(),
+        follow_up_choices=_follow_up_choices(section),
+        submit_label=_("Add the recommendation"),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -107,9 +120,14 @@ def recommendation_edit(request, pk: int, section_pk: int, recommendation_pk: in
         "theme": recommendation.theme,
         "states": list(recommendation.recommending_states.values_list("pk", flat=True)),
         "smart": recommendation.smart_ticked,
+        "follows_up_recommendations": list(recommendation.follows_up_recommendations.values_list("pk", flat=True)),
     }
     form = RecommendationForm(
-        request.POST or None, initial=initial, state_choices=selectors.state_choices(), submit_label=_("Save")
+        request.POST or None,
+        initial=initial,
+        state_choices=selectors.state_choices(),
+        follow_up_choices=_follow_up_choices(section),
+        submit_label=_("Save"),
     )
     if request.method == "POST" and form.is_valid():
         try:

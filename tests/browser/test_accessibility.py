@@ -15,6 +15,7 @@ image) fails to load.
 axe-core is vendored for the tests only (tests/browser/vendor/axe-core, MPL-2.0; `make vendor`).
 """
 
+import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -50,6 +51,7 @@ from tests.factories.accounts import PASSWORD
 from tests.factories.documents import document_world
 from tests.factories.generated_documents import finished_document
 from tests.factories.recommendations import add_recommendation
+from tests.factories.reviews import ReviewFactory, SessionFactory
 from tests.submissions.word_files import SAMPLE_NOTES, sample_document, word_file
 
 pytestmark = [pytest.mark.browser]
@@ -112,6 +114,8 @@ PORTAL_VISITS = [
     Visit("two_factor_recovery_codes", (ADMIN,), opens="two_factor", press="Make new recovery codes"),
     Visit("two_factor_turn_off", (ADMIN,)),
     Visit("coalitions:mine", SIGNED_IN),
+    Visit("reviews:recommendations", SIGNED_IN),
+    Visit("reviews:recommendations", (DRAFTER,), query="q=torture&position=noted"),
     Visit("coalitions:create", SIGNED_IN),
     Visit("coalitions:create", (DRAFTER,), press="Save"),
     Visit("coalitions:home", MEMBERS, {"pk": "coalition"}),
@@ -136,6 +140,10 @@ PORTAL_VISITS = [
     Visit("coalitions:invitation_accept", (ANONYMOUS,), {"token": "spoilt_token"}, status=400),
     Visit("coalitions:organisation", MEMBERS, {"pk": "drafter_organisation"}),
     Visit("coalitions:organisation_edit", MEMBERS, {"pk": "drafter_organisation"}),
+    Visit("advocacy:import_choose", (COORDINATOR,), {"pk": "coalition"}),
+    Visit("advocacy:import_choose", (DRAFTER,), {"pk": "coalition"}, status=403),
+    Visit("advocacy:import", (COORDINATOR,), {"pk": "coalition", "review_pk": "review"}),
+    Visit("advocacy:import", (COORDINATOR,), {"pk": "coalition", "review_pk": "review"}, press="Preview the import"),
     Visit("submissions:list", MEMBERS, {"coalition_pk": "coalition"}),
     Visit("submissions:create", (COORDINATOR,), {"coalition_pk": "coalition"}),
     Visit("submissions:detail", MEMBERS, {"pk": "submission"}),
@@ -184,6 +192,34 @@ PORTAL_VISITS = [
     ),
     Visit("submissions:sign_off", MEMBERS, {"pk": "sign_off_submission"}),
     Visit("submissions:sign_off_person", (COORDINATOR,), {"pk": "sign_off_submission", "sign_off_pk": "sign_off"}),
+    Visit("advocacy:overview", MEMBERS, {"pk": "coalition"}),
+    # The implementation matrix of the State's previous review, one assessed row, its history.
+    Visit("advocacy:matrix", MEMBERS, {"pk": "coalition", "review_pk": "matrix_review"}),
+    Visit("advocacy:matrix", (DRAFTER,), {"pk": "coalition", "review_pk": "matrix_review"}, query="level=partially"),
+    Visit("advocacy:assessment_edit", MEMBERS, {"pk": "coalition", "recommendation_pk": "upr_recommendation"}),
+    Visit("advocacy:assessment_history", MEMBERS, {"pk": "coalition", "recommendation_pk": "upr_recommendation"}),
+    Visit(
+        "advocacy:assessment_restore",
+        (COORDINATOR,),
+        {"pk": "coalition", "recommendation_pk": "upr_recommendation", "number": "first_version"},
+    ),
+    # Uptake after the review: a proposed match to decide, a rejected one to undo, the figures.
+    Visit("advocacy:uptake", MEMBERS, {"pk": "coalition", "review_pk": "review"}),
+    # The lobbying log (one meeting with a follow-up), a factsheet, the joint submission's statement.
+    Visit("advocacy:lobbying", MEMBERS, {"pk": "coalition"}),
+    Visit("advocacy:lobbying", (DRAFTER,), {"pk": "coalition"}, query="follow_up_due=on"),
+    Visit("advocacy:meeting_add", (DRAFTER,), {"pk": "coalition"}),
+    Visit("advocacy:meeting_add", (DRAFTER,), {"pk": "coalition"}, press="Log the meeting"),
+    Visit("advocacy:meeting_edit", MEMBERS, {"pk": "coalition", "meeting_pk": "meeting"}),
+    Visit("advocacy:meeting_delete", (DRAFTER,), {"pk": "coalition", "meeting_pk": "meeting"}),
+    Visit("advocacy:factsheets", MEMBERS, {"pk": "coalition"}),
+    Visit("advocacy:factsheet_add", (DRAFTER,), {"pk": "coalition"}),
+    Visit("advocacy:factsheet_edit", MEMBERS, {"pk": "coalition", "factsheet_pk": "factsheet"}),
+    Visit("advocacy:factsheet_delete", (DRAFTER,), {"pk": "coalition", "factsheet_pk": "factsheet"}),
+    Visit("advocacy:statement", MEMBERS, {"pk": "coalition", "submission_pk": "submission"}),
+    Visit("advocacy:statement_history", MEMBERS, {"pk": "coalition", "submission_pk": "submission"}),
+    Visit("advocacy:statement_draft", (COORDINATOR,), {"pk": "coalition", "submission_pk": "submission"}),
+    Visit("advocacy:statement_draft", (DRAFTER,), {"pk": "coalition", "submission_pk": "submission"}, status=403),
     Visit("deadlines:timeline", MEMBERS, {"pk": "coalition"}),
     Visit("deadlines:calendar", SIGNED_IN),
     Visit("deadlines:calendar_regenerate", SIGNED_IN),
@@ -210,6 +246,8 @@ NOT_PAGES = {
     "submissions:documents_status": "JSON for the submission page's polling script (its HTML is audited there)",
     "submissions:document_pdf": "a PDF download",
     "submissions:document_docx": "a DOCX download",
+    "submissions:kind_document_status": "JSON for the matrix and factsheet pages' polling script (their HTML is audited there)",
+    "submissions:kind_document_download": "a PDF download (a matrix, a factsheet)",
     "submissions:dashboard_csv": "a CSV download of the contribution dashboard (its page is audited)",
     "submissions:section_save": "the editor's JSON API",
     "submissions:section_import_replace": "POST only: saves the imported text, redirects to the editor (audited)",
@@ -220,6 +258,9 @@ NOT_PAGES = {
     "submissions:section_presence": "the editor's JSON API",
     "submissions:section_move": "POST only: redirects to the submission",
     "submissions:lobbying_plan_csv": "a CSV download (the lobbying plan's rows, audited as its page)",
+    "reviews:recommendations_csv": "a CSV download (the search's rows, audited as its page)",
+    "reviews:recommendations_xlsx": "an XLSX download (the search's rows, audited as its page)",
+    "submissions:previous_recommendations": "the section editor's JSON API (the picker, in the audited editor page)",
     "submissions:recommendation_move": "POST only: redirects to the section (audited there)",
     "submissions:recommendation_tick": "POST only: the checklist's form, redirects to the section (audited there)",
     "submissions:recommendation_confirm": "POST only: redirects to the section (audited there)",
@@ -228,6 +269,17 @@ NOT_PAGES = {
     "submissions:sign_off_endorse": "POST only: redirects to the sign-off page (audited)",
     "submissions:sign_off_decline": "POST only: redirects to the sign-off page, or shows it again with the error",
     "submissions:sign_off_remind": "POST only: redirects to the sign-off page (audited)",
+    "advocacy:matrix_csv": "a CSV download (the matrix's rows, audited as its page)",
+    "advocacy:matrix_xlsx": "an XLSX download (the matrix's rows, audited as its page)",
+    "advocacy:matrix_pdf": "POST only: queues the matrix's PDF, redirects to the matrix (audited)",
+    "advocacy:uptake_propose": "POST only: proposes matches, redirects to the uptake page (audited)",
+    "advocacy:uptake_decide": "POST only: confirm, reject or undo, redirects to the uptake page (audited)",
+    "advocacy:uptake_match": "POST only: a match by hand, redirects to the uptake page (audited)",
+    "advocacy:uptake_csv": "a CSV download (the uptake page's table, audited as its page)",
+    "advocacy:factsheet_generate": "POST only: queues the factsheet's PDF, redirects to the factsheet (audited)",
+    "advocacy:statement_estimate": "JSON for the statement page's live estimate (static/js/statement-estimate.js)",
+    "advocacy:statement_restore": "POST only: restores a version, redirects to the statement (audited)",
+    "advocacy:mid_term_start": "POST only: starts the mid-term report, redirects to it (a submission page, audited)",
     "deadlines:feed": "an iCalendar feed",
     "notifications:mark_all_read": "POST only: redirects to the notifications",
     "notifications:mark_read": "POST only: redirects to the notifications",
@@ -249,6 +301,7 @@ ADMIN_VISITS = [
     *(Visit(f"admin:{model}_add", (ADMIN,)) for model in ADMIN_MODELS),
     *(Visit(f"admin:{model}_change", (ADMIN,), {"object_id": name}) for model, name in ADMIN_MODELS.items()),
     Visit("admin:reviews_review_add", (ADMIN,), press="Save"),
+    Visit("admin:reviews_review_import_recommendations", (ADMIN,), {"review_pk": "review"}),
 ]
 
 # Addresses that are no named URL, audited all the same: the page a mistyped address gets.
@@ -362,6 +415,63 @@ def build_world() -> World:
     device = TOTPDevice.objects.create(user=admin, name="Authenticator app", confirmed=True)
     two_factor_services.recovery_codes_regenerate(user=admin)
     two_factor_services.totp_enrolment_start(user=drafter.user)
+    # The implementation matrix: the State's previous review with one recommendation, assessed twice.
+    from advocacy.services.matrix import AssessmentValues, assessment_save
+    from reviews.models import UPRRecommendation
+
+    matrix_review = ReviewFactory(state=world.submission.review.state, session=SessionFactory(number=7))
+    upr_recommendation = UPRRecommendation.objects.create(
+        review=matrix_review,
+        report_symbol="A/HRC/37/9",
+        paragraph="128.4",
+        text="Ratify the Optional Protocol to the Convention against Torture.",
+        position=UPRRecommendation.Position.SUPPORTED,
+    )
+    for version, level in enumerate(("partially", "implemented")):
+        assessment_save(
+            coalition=world.coalition,
+            recommendation=upr_recommendation,
+            actor=coordinator.user,
+            values=AssessmentValues(level=level, evidence="A bill was tabled.\nhttps://example.org/bill"),
+            expected_version=version,
+        )
+    # Uptake: two recommendations made at the review, one proposed for the drafter's, one rejected.
+    from advocacy.models import UptakeMatch
+
+    made_ones = [
+        UPRRecommendation.objects.create(
+            review=world.submission.review,
+            report_symbol="A/HRC/61/3",
+            paragraph=f"150.{n}",
+            text=text,
+            position=UPRRecommendation.Position.SUPPORTED,
+        )
+        for n, text in enumerate(("Limit police custody to 48 hours.", "Increase the health budget."), start=1)
+    ]
+    UptakeMatch.objects.create(coalition=world.coalition, asked=recommendation, made=made_ones[0], score=88)
+    UptakeMatch.objects.create(
+        coalition=world.coalition, asked=recommendation, made=made_ones[1], score=61, status="rejected"
+    )
+    # The lobbying log, a factsheet and a pre-session statement of the joint submission.
+    from advocacy.models import Factsheet, Meeting
+    from advocacy.services.statements import statement_save
+
+    meeting = Meeting.objects.create(
+        coalition=world.coalition,
+        review=world.submission.review,
+        state=world.submission.review.state,
+        held_on=datetime.date(2026, 11, 2),
+        people="Deputy head of mission",
+        outcome="Will raise it in Geneva.",
+        follow_up_on=datetime.date(2026, 11, 9),
+        created_by=drafter.user,
+    )
+    meeting.raised.set([recommendation])
+    factsheet = Factsheet.objects.create(
+        coalition=world.coalition, review=world.submission.review, theme="Children in detention", key_facts="Facts."
+    )
+    factsheet.asks.set([recommendation])
+    statement_save(submission=world.submission, actor=coordinator.user, text="Our five minutes.", version=0)
     reset_user = UserFactory()
     return World(
         people={DRAFTER: drafter.user, COORDINATOR: coordinator.user, ADMIN: admin},
@@ -387,6 +497,10 @@ def build_world() -> World:
             "session": world.submission.review.session_id,
             "review": world.submission.review_id,
             "limit": world.limit.pk,
+            "matrix_review": matrix_review.pk,
+            "upr_recommendation": upr_recommendation.pk,
+            "meeting": meeting.pk,
+            "factsheet": factsheet.pk,
         },
     )
 

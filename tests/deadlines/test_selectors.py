@@ -111,8 +111,8 @@ def test_due_next_for_user_constant_queries(count, django_assert_num_queries):
         )
 
     # Memberships, review links with their reviews, the submissions the stakeholder deadlines link to,
-    # the sections with milestones (none here).
-    with django_assert_num_queries(4):
+    # the sections with milestones, the meetings with a follow-up (none here).
+    with django_assert_num_queries(5):
         due = due_next_for_user(user=user, today=TODAY)
         rendered = [(d.review.state.name, d.review.session.number, d.coalition.name, d.url) for d in due]
 
@@ -240,8 +240,9 @@ def test_sections_due_for_user_constant_queries(count, django_assert_num_queries
         _section_for(user, state=f"State {n}", days=n, title=f"Section {n}")
 
     # Memberships, the sections, their assigned people and organisations (one query), and
-    # due_next_for_user's 3 (it reads the same memberships; the third: sections with milestones).
-    with django_assert_num_queries(6):
+    # due_next_for_user's 4 (it reads the same memberships; then sections with milestones and meetings
+    # with a follow-up).
+    with django_assert_num_queries(7):
         rows = sections_due_for_user(user=user, today=TODAY)
         rendered = [(r.section.title, r.section.submission.review.state.name, r.section.cluster) for r in rows]
 

@@ -459,8 +459,9 @@ def test_reminders_scan_reads_in_constant_queries(coalitions, django_assert_num_
     reminders_scan(now=geneva(2026, 3, 2, 8))
 
     # Everything is claimed: what is left is reading. Settings, review links, submissions, sections
-    # with milestones (none here), members, mutes, claims, digest claims, coalitions.
-    with django_assert_num_queries(9):
+    # with milestones and meetings with a follow-up (none here), members, mutes, claims, digest claims,
+    # coalitions.
+    with django_assert_num_queries(10):
         report = reminders_scan(now=geneva(2026, 3, 2, 9))
 
     assert (report.queued, report.already_claimed) == (0, 4 * coalitions)

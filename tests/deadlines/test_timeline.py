@@ -164,8 +164,9 @@ def test_timeline_queries_constant(client, people, count):
 
     assert len(items_of(response)) == 4 * count + 1
     # session, user, coalition, memberships, the review links with their reviews, the submissions the
-    # stakeholder deadlines link to, the sections with milestones (none here), the bell's COUNT.
-    assert len(queries) == 8
+    # stakeholder deadlines link to, the sections with milestones and the meetings with a follow-up
+    # (none here), the bell's COUNT.
+    assert len(queries) == 9
 
 
 # The layout itself.

@@ -89,8 +89,9 @@ def test_my_reminders_mutes_and_unmutes_optional_reminders(client, drafts):
     unmuted = client.post(url, {"muted": ["digest"]})
 
     assertRedirects(muted, url, fetch_redirect_response=False)
-    # The section milestones' provider (registered first, with the UN calendar) is choice 0.
-    assertContains(page, f'name="muted" value="{drafts.name}"  id="id_muted_1" checked')
+    # The section milestones' and the lobbying follow-ups' providers (registered first, with the UN
+    # calendar) are choices 0 and 1.
+    assertContains(page, f'name="muted" value="{drafts.name}"  id="id_muted_2" checked')
     assertRedirects(unmuted, url, fetch_redirect_response=False)
     assert list(ReminderMute.objects.filter(user=user).values_list("provider", flat=True)) == ["digest"]
 

@@ -65,7 +65,7 @@ def test_every_model_admin_of_the_portal_exports_csv():
         if model._meta.app_label in PORTAL_APPS and not isinstance(model_admin, CsvExportMixin)
     ]
 
-    assert (missing, len(portal_admins())) == ([], 21)
+    assert (missing, len(portal_admins())) == ([], 25)
 
 
 @pytest.mark.parametrize("model", portal_admins())
