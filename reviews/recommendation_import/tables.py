@@ -219,7 +219,15 @@ def _xlsx_records(content: bytes) -> list[tuple[int, list[str]]]:
 def _cell(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, float):
+        # A paragraph typed into a number cell: Excel kept 140.1 for "140.10", so the number cannot be
+        # trusted. Marked here; the paragraph column refuses it (a decimal elsewhere is plain text).
+        return DECIMAL_MARK + repr(value)
     return str(value)
+
+
+# Prefixes the text of a decimal number cell of a workbook (see _cell); never in a text cell after clean_text.
+DECIMAL_MARK = "\x00"
 
 
 def parse_table(
@@ -231,7 +239,15 @@ def parse_table(
     report_symbol: str = "",
 ) -> ParsedFile:
     records = _xlsx_records(content) if file_format == "xlsx" else _csv_records(content)
-    records = [(number, [clean_text(value) for value in values]) for number, values in records]
+    decimals = {
+        (number, column)
+        for number, values in records
+        for column, value in enumerate(values)
+        if value.startswith(DECIMAL_MARK)
+    }
+    records = [
+        (number, [clean_text(value.removeprefix(DECIMAL_MARK)) for value in values]) for number, values in records
+    ]
     records = [(number, values) for number, values in records if any(values)]
     if not records:
         raise ImportFileError(_("The file is empty."))
@@ -276,6 +292,17 @@ def parse_table(
             position = index.get(key)
             return values[position] if position is not None and position < len(values) else ""
 
+        if (number, index.get("paragraph")) in decimals:
+            parsed.problems.append(
+                RowProblem(
+                    number,
+                    _(
+                        "the paragraph %(number)s is stored as a number, which cannot tell 140.1 from 140.10: "
+                        "format the paragraph column as text in the workbook and type it again."
+                    )
+                    % {"number": value("paragraph")},
+                )
+            )
         position_text = value("position")
         position, source = parse_position(position_text)
         if position is None:

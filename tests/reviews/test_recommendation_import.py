@@ -482,3 +482,26 @@ def test_thematic_list_position_merged_down_two_rows(reference_data):
         ("140.2", "noted", ["Peru"]),
     ]
     assert parsed.problems == []
+
+
+def test_a_workbook_paragraph_stored_as_a_number_is_refused_not_guessed(reference_data):
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Paragraph", "Text", "UPR Position", "UPR Recommending States"])
+    sheet.append([140.1, "Ratify the Optional Protocol", "Supported", "Portugal"])  # typed as 140.10, kept as 140.1
+    sheet.append(["140.11", "Adopt a law on torture", "Noted", "Chile"])
+    sheet.append([141, "Whole numbers stay readable", "Noted", "Chile"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    parsed = _read(buffer.getvalue(), "export.xlsx", report_symbol="A/HRC/44/9")
+
+    assert [str(problem) for problem in parsed.problems][0] == (
+        "row 2: the paragraph 140.1 is stored as a number, which cannot tell 140.1 from 140.10: format the "
+        "paragraph column as text in the workbook and type it again."
+    )
+    assert [row.paragraph for row in parsed.rows][1] == "140.11"
