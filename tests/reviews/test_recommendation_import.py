@@ -500,7 +500,7 @@ def test_a_workbook_paragraph_stored_as_a_number_is_refused_not_guessed(referenc
 
     parsed = _read(buffer.getvalue(), "export.xlsx", report_symbol="A/HRC/44/9")
 
-    assert [str(problem) for problem in parsed.problems][0] == (
+    assert str(parsed.problems[0]) == (
         "row 2: the paragraph 140.1 is stored as a number, which cannot tell 140.1 from 140.10: format the "
         "paragraph column as text in the workbook and type it again."
     )
