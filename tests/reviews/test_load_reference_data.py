@@ -222,7 +222,7 @@ def test_load_reference_data_command_prints_a_report():
         "Created 5 regional groups.",
         "Created 195 States with 194 group memberships.",
         "Created 4 cycles.",
-        "Created 14 Working Group sessions.",
+        "Created 28 Working Group sessions.",  # sessions-cycle3.csv (14) and sessions-cycle4.csv (14)
         "Created 192 reviews.",
         "Created 16 document limits.",
     ]
