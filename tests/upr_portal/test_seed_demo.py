@@ -1,25 +1,33 @@
 """`manage.py seed_demo`: the project-level command that `make run` calls after load_reference_data."""
 
+import atexit
 import datetime
 import hashlib
 import importlib.machinery
 import importlib.util
+import shutil
+import tempfile
+from dataclasses import dataclass
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import override_settings
 
+from advocacy.models import Meeting
 from coalitions.demo import DEMO_PASSWORD, LARGE_ORGANISATIONS, LARGE_PEOPLE, PEOPLE
 from coalitions.models import CoalitionOrganisation, Membership, Role
 from deadlines.demo import DEMO_OFFSETS
 from deadlines.services import reminders_scan
 from notifications.models import OutboxMessage
-from reviews.models import State
+from reviews.models import Review, State
 from submissions.demo import COORDINATOR, LARGE_SECTIONS, LARGE_TITLE, LARGE_VERSIONS, TITLE
 from submissions.demo_coordination import CLUSTER_TITLE
 from submissions.models import GeneratedDocument, Section, SectionVersion, Submission
 from submissions.selectors import submission_totals
 from tests.factories import CycleFactory, DocumentLimitFactory
+from tests.shared_data import module_rows
 from tests.upr_portal.processes import BASE_DIR
 
 pytestmark = pytest.mark.django_db
@@ -32,10 +40,38 @@ def media(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-@pytest.fixture
-def reference_data():
+def reference_data_create() -> None:
     State.objects.create(code="FIN", name="Finland")
     DocumentLimitFactory(cycle=CycleFactory(number=4), kind="joint", max_words=5630)
+
+
+@pytest.fixture
+def reference_data():
+    reference_data_create()
+
+
+@dataclass(frozen=True)
+class Seeded:
+    output: str  # what the command printed
+    media: Path  # where the demo's documents were written
+
+
+def seed_once() -> Seeded:
+    """`seed_demo --allow-without-debug` on the reference data, with SITE_URL http://127.0.0.1:8000.
+
+    Once for the module (a seed took 15 to 25 s of the suite's time): the tests that read what the first
+    run made, or run the command again on top of it, share it; each test's own writes are rolled back.
+    """
+    media = Path(tempfile.mkdtemp(prefix="seed-demo-media-"))
+    atexit.register(shutil.rmtree, media, ignore_errors=True)
+    reference_data_create()
+    out = StringIO()
+    with override_settings(DEBUG=False, SITE_URL="http://127.0.0.1:8000", MEDIA_ROOT=media):
+        call_command("seed_demo", "--allow-without-debug", stdout=out)
+    return Seeded(output=out.getvalue(), media=media)
+
+
+seeded = module_rows("seeded", seed_once)
 
 
 def test_seed_demo_with_debug_off_refuses(reference_data, settings):
@@ -57,32 +93,30 @@ def test_seed_demo_without_states_asks_for_the_reference_data(settings):
     assert str(raised.value) == "No States in the database: run `python manage.py load_reference_data` first."
 
 
-def test_seed_demo_prints_the_coalition_submission_and_sign_ins(reference_data, settings):
-    settings.SITE_URL = "http://127.0.0.1:8000"
-    out = StringIO()
-
-    call_command("seed_demo", "--allow-without-debug", stdout=out)
-
+def test_seed_demo_prints_the_coalition_submission_and_sign_ins(seeded):
     submission = Submission.objects.get(title=TITLE)
     cluster_submission = Submission.objects.get(title=CLUSTER_TITLE)
     document = GeneratedDocument.objects.get()
-    lines = out.getvalue().splitlines()
-    assert lines[:6] == [
+    lines = seeded.output.splitlines()
+    previous = Review.objects.get(session__number=41)
+    meetings = Meeting.objects.count()  # the States met that the test's reference data has
+    assert lines[:7] == [
         f"Demo coalition: {submission.coalition}, working on the review of {submission.review}.",
         f"Demo submission: {submission.title} ({submission.sections.count()} sections).",
         f"Cluster submission: {cluster_submission.title} (Sign-off).",
         f"Demo documents: Done (generated document {document.pk}).",
         f"Demo reminders: {', '.join(str(days) for days in DEMO_OFFSETS)} days before each deadline.",
+        f"After the review of {previous}: recommendations 40, assessed 12, meetings {meetings}, "
+        "factsheets 1, confirmed uptake matches 1.",
         f"Sign in at http://127.0.0.1:8000/accounts/login/ with a demo account (password for all: {DEMO_PASSWORD}):",
     ]
-    signed_in = [line.split()[0] for line in lines[6:]]
+    signed_in = [line.split()[0] for line in lines[7:]]
     assert signed_in[: len(PEOPLE)] == [email for email, *_rest in PEOPLE]
     assert len(signed_in) == len(PEOPLE) + 1  # and the site administrator
 
 
-def test_seed_demo_twice_creates_nothing_more(reference_data, settings):
+def test_seed_demo_twice_creates_nothing_more(seeded, settings):
     settings.DEBUG = True
-    call_command("seed_demo", stdout=StringIO())
 
     call_command("seed_demo", stdout=StringIO())
 
@@ -91,8 +125,8 @@ def test_seed_demo_twice_creates_nothing_more(reference_data, settings):
     assert GeneratedDocument.objects.count() == 1
 
 
-def test_seed_demo_leaves_a_finished_document_made_by_the_real_job(reference_data, media):
-    call_command("seed_demo", "--allow-without-debug", stdout=StringIO())
+def test_seed_demo_leaves_a_finished_document_made_by_the_real_job(seeded, settings):
+    settings.MEDIA_ROOT = media = seeded.media
 
     submission = Submission.objects.get(title=TITLE)
     document = GeneratedDocument.objects.select_related("requested_by").get()
@@ -120,10 +154,8 @@ def test_seed_demo_leaves_a_finished_document_made_by_the_real_job(reference_dat
     ]
 
 
-def test_seed_demo_has_a_reminder_due_on_a_fresh_site_and_sends_it_once(reference_data, settings):
+def test_seed_demo_has_a_reminder_due_on_a_fresh_site_and_sends_it_once(seeded):
     """What `make run` shows in its console: the demo's UN deadline has a reminder due at once."""
-    settings.DEBUG = True
-    call_command("seed_demo", stdout=StringIO())
     submission = Submission.objects.select_related("review").get(title=TITLE)
     # This is about the UN deadline's reminder: the sections' own milestones, which the demo sets
     # relative to the day it is seeded (submissions/demo_coordination.py), are reminded too, but the
@@ -147,7 +179,7 @@ def test_seed_demo_has_a_reminder_due_on_a_fresh_site_and_sends_it_once(referenc
     assert recipients == members
 
 
-def test_seed_demo_sign_in_line_names_the_address_given(reference_data):
+def test_seed_demo_sign_in_line_names_the_address_given(seeded):
     out = StringIO()
 
     call_command("seed_demo", "--allow-without-debug", "--site-url", "http://10.0.0.5:8080/", stdout=out)
@@ -181,9 +213,7 @@ def test_run_dev_site_url_is_an_address_to_open(host_port, url):
     assert load_run_dev().site_url(host_port) == url
 
 
-def test_run_dev_banner_lists_the_sign_in_address_and_every_demo_account(reference_data):
-    call_command("seed_demo", "--allow-without-debug", stdout=StringIO())
-
+def test_run_dev_banner_lists_the_sign_in_address_and_every_demo_account(seeded):
     lines = load_run_dev().sign_in_banner("0.0.0.0:8001").splitlines()
 
     rule = "=" * max(len(line) for line in lines[1:-1])
@@ -217,7 +247,9 @@ def large_counts(coalition) -> tuple[int, int, int, list[int]]:
     )
 
 
-def test_seed_demo_scale_large_builds_a_national_coalition(reference_data):
+def test_seed_demo_scale_large_builds_a_national_coalition(seeded):
+    # On top of the demo already seeded (as `make run` again with --scale large): the demo part of the
+    # command on a fresh site is the shared seed, and seeding it again is test_seed_demo_twice_creates_nothing_more.
     out = StringIO()
 
     call_command("seed_demo", "--allow-without-debug", "--scale", "large", stdout=out)
@@ -237,7 +269,7 @@ def test_seed_demo_scale_large_builds_a_national_coalition(reference_data):
     ]
 
 
-def test_seed_demo_scale_large_twice_creates_nothing_more(reference_data):
+def test_seed_demo_scale_large_twice_creates_nothing_more(seeded):
     call_command("seed_demo", "--allow-without-debug", "--scale", "large", stdout=StringIO())
     counts = (Membership.objects.count(), CoalitionOrganisation.objects.count(), SectionVersion.objects.count())
 
@@ -246,7 +278,5 @@ def test_seed_demo_scale_large_twice_creates_nothing_more(reference_data):
     assert (Membership.objects.count(), CoalitionOrganisation.objects.count(), SectionVersion.objects.count()) == counts
 
 
-def test_seed_demo_without_scale_builds_only_the_demo(reference_data):
-    call_command("seed_demo", "--allow-without-debug", stdout=StringIO())
-
+def test_seed_demo_without_scale_builds_only_the_demo(seeded):
     assert (Submission.objects.filter(title=LARGE_TITLE).exists(), Membership.objects.count()) == (False, len(PEOPLE))
