@@ -44,8 +44,18 @@ _SDG_LINE = re.compile(r"^(?:SDGs?|sustainable development goals?)\b", re.I)
 _THEMES_HEADING = re.compile(r"^(?:full\s+list\s+of\s+)?themes?\s*:?\s*", re.I)
 
 
+# The longest a header cell is ("Full list of themes and groups of persons concerned" and the like).
+HEADER_CELL_MAX = 100
+_PARAGRAPH_START = re.compile(r"\s*\d{1,4}\.\d{1,4}\b")
+
+
 def _columns(cells: list[str]) -> dict[str, int] | None:
-    """The header row's columns (recommendation, position, themes, sdgs), or None if not a header."""
+    """The header row's columns (recommendation, position, themes, sdgs), or None if not a header.
+
+    A header's cells are short labels: a row with a paragraph number, or with a cell as long as a
+    recommendation, is data even when it says "recommendation" and "Source of Position"."""
+    if any(len(cell) > HEADER_CELL_MAX or _PARAGRAPH_START.match(cell) for cell in cells):
+        return None
     lowered = [cell.casefold() for cell in cells]
     columns: dict[str, int] = {}
     for index, cell in enumerate(lowered):

@@ -246,7 +246,9 @@ NOT_PAGES = {
     "submissions:documents_status": "JSON for the submission page's polling script (its HTML is audited there)",
     "submissions:document_pdf": "a PDF download",
     "submissions:document_docx": "a DOCX download",
-    "submissions:kind_document_status": "JSON for the matrix and factsheet pages' polling script (their HTML is audited there)",
+    "submissions:kind_document_status": (
+        "JSON for the matrix and factsheet pages' polling script (their HTML is audited there)"
+    ),
     "submissions:kind_document_download": "a PDF download (a matrix, a factsheet)",
     "submissions:dashboard_csv": "a CSV download of the contribution dashboard (its page is audited)",
     "submissions:section_save": "the editor's JSON API",

@@ -504,3 +504,15 @@ def test_a_workbook_paragraph_stored_as_a_number_is_refused_not_guessed(referenc
         "paragraph column as text in the workbook and type it again."
     )
     assert [row.paragraph for row in parsed.rows][1] == "140.11"
+
+
+def test_a_recommendation_that_names_recommendations_and_positions_is_data_not_a_header(reference_data):
+    # Its position cell says "Source of Position": a row is a header only when its cells are short labels.
+    recs = sample(2)
+    recs[1].text = "Implement the recommendations of the Committee against Torture on the position of detainees"
+    recs[1].themes = ["A41 Follow-up to recommendations"]
+
+    parsed = _read(thematic_list(recs), "list.docx")
+
+    assert ([row.paragraph for row in parsed.rows], parsed.problems) == (["140.1", "140.2"], [])
+    assert parsed.rows[1].text.startswith("Implement the recommendations of the Committee against Torture")

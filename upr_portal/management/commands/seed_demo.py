@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from advocacy.demo import demo_after_review_seed
 from coalitions.demo import (
     DEMO_PASSWORD,
     LARGE_ORGANISATIONS,
@@ -71,6 +72,7 @@ class Command(BaseCommand):
         cluster_submission = demo_cluster_submission_seed(coalition=report.coalition, review=report.review)
         document = demo_document_seed(submission=submission)
         reminders = demo_reminders_seed(coalition=report.coalition)
+        after_review = demo_after_review_seed(coalition=report.coalition, review=report.review)
         self.stdout.write(
             _("Demo coalition: %(coalition)s, working on the review of %(review)s.")
             % {"coalition": report.coalition, "review": report.review}
@@ -91,6 +93,20 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Demo reminders: %(days)s days before each deadline.")
             % {"days": ", ".join(str(days) for days in reminders.offsets)}
+        )
+        self.stdout.write(
+            _(
+                "After the review of %(previous_review)s: recommendations %(previous)d, assessed %(assessed)d, "
+                "meetings %(meetings)d, factsheets %(factsheets)d, confirmed uptake matches %(confirmed)d."
+            )
+            % {
+                "previous": after_review.previous,
+                "previous_review": after_review.previous_review,
+                "assessed": after_review.assessed,
+                "meetings": after_review.meetings,
+                "factsheets": after_review.factsheets,
+                "confirmed": after_review.confirmed,
+            }
         )
         for line in sign_in_lines(site_url=options["site_url"] or settings.SITE_URL, sign_ins=report.sign_ins):
             self.stdout.write(line)
