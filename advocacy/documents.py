@@ -88,7 +88,7 @@ def produce_factsheet(document: GeneratedDocument):
     The report gives the pages: the factsheet page warns when it is more than one."""
     from advocacy.lobbying_selectors import assessment_levels
     from advocacy.models import Factsheet
-    from submissions.documents.content import _logo_path
+    from submissions.documents.content import logo_path
     from submissions.documents.html import document_stylesheet, logo_data_uri
     from submissions.documents.pdf import render_html_pdf
     from submissions.services.documents import ProducedDocument
@@ -114,7 +114,7 @@ def produce_factsheet(document: GeneratedDocument):
             "lang": translation.get_language() or "en",
             "title": title,
             "coalition": coalition,
-            "logo": logo_data_uri(_logo_path(coalition)),
+            "logo": logo_data_uri(logo_path(coalition)),
             "previous": [(r, levels.get(r.pk)) for r in previous],
             "key_facts": [line.strip() for line in factsheet.key_facts.splitlines() if line.strip()],
             "asks": list(factsheet.asks.order_by("section__position", "position", "pk")),

@@ -166,7 +166,7 @@ def document_content(submission, *, today: datetime.date | None = None) -> Docum
         language=submission.language,
         title=title,
         coalition_name=submission.coalition.name,
-        coalition_logo_path=_logo_path(submission.coalition),
+        coalition_logo_path=logo_path(submission.coalition),
         state_name=review.state.name,
         session_number=review.session.number,
         cycle_number=review.session.cycle.number,
@@ -232,7 +232,7 @@ def document_title(*, joint: bool, state: str, session: int, cycle: int, kind: s
     return _("Submission to the Universal Periodic Review of %(state)s, %(session)s session (%(cycle)s cycle)") % values
 
 
-def _logo_path(coalition) -> str | None:
+def logo_path(coalition) -> str | None:
     # A path read by the renderer itself (a data: URI), never a URL for WeasyPrint's fetcher.
     if not coalition.logo:
         return None
