@@ -80,7 +80,12 @@ class MatrixRow:
 
     @property
     def themes_text(self) -> str:
-        return ", ".join(term.name for term in self.terms)
+        return ", ".join(term.name for term in self.terms if term.kind == IndexTerm.Kind.THEME)
+
+    @property
+    def persons_text(self) -> str:
+        """The groups of persons concerned (UHRI names some, such as indigenous peoples, as a theme too)."""
+        return ", ".join(term.name for term in self.terms if term.kind == IndexTerm.Kind.PERSONS)
 
 
 @dataclass(frozen=True)
@@ -139,7 +144,13 @@ def _matches(row: MatrixRow, filters: MatrixFilters, needle: str) -> bool:
     if filters.position and row.recommendation.position != filters.position:
         return False
     if needle:
-        haystack = [row.recommendation.paragraph, row.recommendation.text, row.states_text, row.themes_text]
+        haystack = [
+            row.recommendation.paragraph,
+            row.recommendation.text,
+            row.states_text,
+            row.themes_text,
+            row.persons_text,
+        ]
         if assessment is not None:
             haystack += [
                 assessment.evidence,

@@ -358,10 +358,11 @@ def test_xlsx_holds_the_same_rows(world, client):
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert [row[0] for row in values] == ["Paragraph", "140.7", "140.10"]
-    assert values[1][3:9] == [
+    assert values[1][3:10] == [
         "Maldives, Portugal",
         "Supported",
         "Torture and other cruel treatment",
+        None,  # no group of persons
         "yes",
         "B's cluster",
         "Partially implemented",
@@ -426,3 +427,18 @@ def test_overview_panel_counts_the_previous_review(world, client):
     assertContains(response, "3 recommendations imported, 2 assessed.")
     assertContains(response, f'href="{matrix_url(world)}"')
     assertContains(response, f'href="{matrix_url(world, world.review)}"')
+
+
+def test_themes_and_groups_of_persons_are_named_apart_though_uhri_uses_one_word_for_both(world, client):
+    from reviews.models import IndexTerm
+
+    both = [
+        IndexTerm.objects.create(kind=IndexTerm.Kind.THEME, name="Indigenous peoples"),
+        IndexTerm.objects.create(kind=IndexTerm.Kind.PERSONS, name="Indigenous peoples"),
+    ]
+    world.upr_health.terms.add(*both)
+    client.force_login(world.people["observer"])
+
+    response = client.get(matrix_url(world))
+
+    assertContains(response, "Themes: Indigenous peoples, Right to health<br>Affected persons: Indigenous peoples")
