@@ -50,6 +50,8 @@ class MeetingForm(forms.Form):
         help_text=_("The author and the coordinators are reminded on this day, then daily until it is done."),
     )
     follow_up_done = forms.BooleanField(label=_("Follow-up done"), required=False)
+    # When the meeting being edited was last saved, as the form loaded it: a save over a newer one is refused.
+    loaded = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, state_choices, review_choices, raised_choices, submit_label, **kwargs):
         super().__init__(*args, **kwargs)

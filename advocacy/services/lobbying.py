@@ -72,11 +72,32 @@ def meeting_create(
     return meeting
 
 
+class StaleMeeting(ValidationError):
+    """The meeting was saved by someone else after the form was loaded."""
+
+    def __init__(self, current: Meeting):
+        self.current = current
+        super().__init__(
+            _(
+                "Someone else saved this meeting while you were editing it. Your changes are still in the form; "
+                "the saved outcome now reads: “%(outcome)s”. Save again to keep yours."
+            )
+            % {"outcome": current.outcome or _("(empty)")},
+            code="stale",
+        )
+
+
+def saved_at(meeting: Meeting) -> str:
+    """The token of a meeting's last save that an edit form carries (``loaded``)."""
+    return meeting.updated_at.isoformat()
+
+
 @transaction.atomic
 def meeting_update(
     *,
     meeting: Meeting,
     actor: User,
+    loaded: str = "",
     review: Review,
     state: State,
     held_on: datetime.date,
@@ -87,7 +108,11 @@ def meeting_update(
     follow_up_on: datetime.date | None = None,
     follow_up_done: bool = False,
 ) -> Meeting:
-    """Changes a meeting and the recommendations raised at it. Atomic."""
+    """Changes a meeting and the recommendations raised at it. Atomic. ``loaded`` is the token of the save
+    the form started from (``saved_at``): a meeting saved since is not overwritten (StaleMeeting)."""
+    current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if loaded and loaded != saved_at(current):
+        raise StaleMeeting(current)
     rows = _checked(
         coalition=meeting.coalition, review=review, raised=raised, held_on=held_on, follow_up_on=follow_up_on
     )

@@ -105,7 +105,9 @@ def meeting_add(request, pk: int):
     form = _form(request, coalition, initial=initial, submit_label=_("Log the meeting"))
     if request.method == "POST" and form.is_valid():
         try:
-            meeting = services.meeting_create(coalition=coalition, actor=request.user, **_fields(form, coalition))
+            fields = _fields(form, coalition)
+            fields.pop("loaded")  # a new meeting has no earlier save
+            meeting = services.meeting_create(coalition=coalition, actor=request.user, **fields)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -132,11 +134,17 @@ def meeting_edit(request, pk: int, meeting_pk: int):
         "outcome": meeting.outcome,
         "follow_up_on": meeting.follow_up_on,
         "follow_up_done": meeting.follow_up_done,
+        "loaded": services.saved_at(meeting),
     }
     form = _form(request, coalition, initial=initial, submit_label=_("Save"))
     if request.method == "POST" and form.is_valid():
         try:
             services.meeting_update(meeting=meeting, actor=request.user, **_fields(form, coalition))
+        except services.StaleMeeting as stale:
+            form.add_error(None, stale)
+            # The person has now seen the newer save: a second press keeps their text.
+            form.data = form.data.copy()
+            form.data["loaded"] = services.saved_at(stale.current)
         except ValidationError as error:
             form.add_error(None, error)
         else:

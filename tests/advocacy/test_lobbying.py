@@ -179,3 +179,41 @@ def test_overview_panel_shows_meetings_follow_ups_factsheets_and_statements(worl
     assertContains(response, "saved once")
     # Observers read the log; the button to add a meeting is for those who may write in it.
     assertNotContains(response, reverse("advocacy:meeting_add", args=[world.coalition.pk]))
+
+
+def test_an_edit_over_a_newer_save_is_refused_keeps_the_text_and_a_second_press_saves_it(world, client):
+    meeting = log_meeting(world, world.kenya, outcome="First notes")
+    client.force_login(world.people["drafter"])
+    edit_url = reverse("advocacy:meeting_edit", args=[world.coalition.pk, meeting.pk])
+    loaded = client.get(edit_url).context["form"].initial["loaded"]
+    # Someone else saves meanwhile.
+    meeting_update(
+        meeting=meeting,
+        actor=world.coordinator,
+        review=world.review,
+        state=world.kenya,
+        held_on=DAY,
+        outcome="The coordinator's notes",
+    )
+    mine = {
+        "state": world.kenya.pk,
+        "review": world.review.pk,
+        "channel": "embassy",
+        "held_on": "2026-11-02",
+        "outcome": "My notes from the meeting",
+        "loaded": loaded,
+    }
+
+    refused = client.post(edit_url, mine)
+
+    assertContains(refused, "Someone else saved this meeting while you were editing it.")
+    assertContains(refused, "The coordinator&#x27;s notes")
+    assertContains(refused, "My notes from the meeting")
+    meeting.refresh_from_db()
+    assert meeting.outcome == "The coordinator's notes"
+
+    again = client.post(edit_url, {**mine, "loaded": refused.context["form"].data["loaded"]})
+
+    assert again.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.outcome == "My notes from the meeting"
