@@ -9,6 +9,23 @@ from celery import Celery
 from tests.shared_data import shared_rows_last
 
 
+class BrowserTestsFirst:
+    """The browser tests first, in the order pytest-django left them otherwise.
+
+    pytest-django puts every transactional test last (as Django does), which put the browser tests,
+    the slowest files of the suite (the accessibility audits take 30-40 s each), at the very end;
+    pytest-xdist's ``--dist loadfile`` hands files out in this order, so the run ended with one worker
+    on the last audit while the other sat idle. Each transactional test empties the database after
+    itself, so the tests after them start from the same empty database as before. Measured on
+    PostgreSQL with 2 workers: 362 s against 400 s; putting every file with a transactional test first
+    gave 387 s, and ``--dist worksteal`` 395 s.
+    """
+
+    @pytest.hookimpl(trylast=True)  # after pytest-django's ordering
+    def pytest_collection_modifyitems(self, items):
+        items.sort(key=lambda item: "browser" not in item.path.parts)
+
+
 def pytest_configure(config):
     # The test databases are thrown away: a commit need not wait for PostgreSQL to write its WAL to
     # disk (what other connections see is unchanged; only a crash of the server could lose the last
@@ -16,6 +33,7 @@ def pytest_configure(config):
     # the Celery worker processes the tests start (tests/deadlines/test_tasks.py passes it on).
     os.environ.setdefault("PGOPTIONS", "-c synchronous_commit=off")
     _flush_postgresql_by_delete()
+    config.pluginmanager.register(BrowserTestsFirst(), "browser-tests-first")
 
 
 def _flush_postgresql_by_delete() -> None:
