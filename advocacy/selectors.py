@@ -103,10 +103,15 @@ class Matrix:
     counts: list[LevelCount]
 
 
+def coalition_states(*, coalition: Coalition) -> QuerySet[State]:
+    """The States the coalition works on: those of the reviews it works on."""
+    return State.objects.filter(reviews__coalitions=coalition).distinct().order_by("name")
+
+
 def matrix_reviews(*, coalition: Coalition) -> QuerySet[Review]:
-    """The reviews whose recommendations the coalition may assess: every review of a State it works on
-    (the reviews of its own submissions' States, earlier cycles included)."""
-    return Review.objects.filter(state__reviews__coalitions=coalition).distinct()
+    """The reviews whose recommendations the coalition may assess and import: every review of a State it
+    works on (earlier cycles included)."""
+    return Review.objects.filter(state__in=coalition_states(coalition=coalition))
 
 
 def matrix_review(*, coalition: Coalition, review_pk: int) -> Review | None:

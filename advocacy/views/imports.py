@@ -5,20 +5,17 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from advocacy.selectors import coalition_states, matrix_reviews
 from coalitions.views.coalitions import coalition_for
-from reviews.models import Review, State
+from reviews.models import State
 from reviews.recommendation_import import ReviewChoiceError, review_for_import
 from reviews.recommendation_import.flow import done_message, recommendation_import_step
 
 RULE = "advocacy.import_recommendations"
-
-
-def _coalition_states(coalition):
-    return State.objects.filter(reviews__coalitions=coalition).distinct().order_by("name")
 
 
 class ReviewChoiceForm(forms.Form):
@@ -33,7 +30,7 @@ class ReviewChoiceForm(forms.Form):
 
     def __init__(self, *args, coalition, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["state"].queryset = _coalition_states(coalition)
+        self.fields["state"].queryset = coalition_states(coalition=coalition)
 
 
 @login_required
@@ -52,7 +49,7 @@ def import_choose(request, pk: int):
             form.add_error("session", str(exc))
         else:
             return redirect("advocacy:import", pk=coalition.pk, review_pk=review.pk)
-    reviews = Review.objects.filter(state__in=_coalition_states(coalition)).select_related("state", "session")
+    reviews = matrix_reviews(coalition=coalition).select_related("state", "session")
     return render(
         request,
         "advocacy/import_choose.html",
@@ -61,11 +58,7 @@ def import_choose(request, pk: int):
 
 
 def _after_import_url(coalition, review) -> str:
-    # The matrix is another part's page; until it exists the import still ends somewhere useful.
-    try:
-        return reverse("advocacy:matrix", kwargs={"pk": coalition.pk, "review_pk": review.pk})
-    except NoReverseMatch:
-        return reverse("advocacy:overview", kwargs={"pk": coalition.pk})
+    return reverse("advocacy:matrix", kwargs={"pk": coalition.pk, "review_pk": review.pk})
 
 
 @login_required
@@ -73,9 +66,7 @@ def _after_import_url(coalition, review) -> str:
 def import_recommendations(request, pk: int, review_pk: int):
     coalition = coalition_for(request, pk, RULE)
     # Only a review of a State the coalition works on: any other is not the coalition's to import (404).
-    review = get_object_or_404(
-        Review.objects.select_related("state", "session"), pk=review_pk, state__in=_coalition_states(coalition)
-    )
+    review = get_object_or_404(matrix_reviews(coalition=coalition).select_related("state", "session"), pk=review_pk)
     step = recommendation_import_step(request, review=review)
     if step.name == "done":
         messages.success(request, done_message(step))
