@@ -11,7 +11,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
+from django.db.models.functions import Coalesce, NullIf
+from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +24,25 @@ from upr_portal.timezones import GENEVA, geneva_today
 from upr_portal.validators import validate_no_control_characters
 
 # The time of day of a deadline in the 4th cycle; earlier cycles used noon. Each session stores its own.
+# The State's name field for each language the portal speaks besides English.
+LOCAL_NAME_FIELDS = {"fr": "name_fr", "es": "name_es"}
+
+
+def local_name_field(language: str | None = None) -> str:
+    """The State field holding the UN short name in the language (the active one by default)."""
+    language = (language or translation.get_language() or "").split("-")[0]
+    return LOCAL_NAME_FIELDS.get(language, "name")
+
+
+def by_local_name(prefix: str = ""):
+    """An order_by() expression sorting States by their name in the active language, e.g.
+    ``reviews.order_by(by_local_name("state__"))``; the English name stands in where one is missing."""
+    field = local_name_field()
+    if field == "name":
+        return F(f"{prefix}name").asc()
+    return Coalesce(NullIf(F(f"{prefix}{field}"), models.Value("")), F(f"{prefix}name")).asc()
+
+
 DEFAULT_DEADLINE_TIME = datetime.time(23, 59)
 
 # The milestones a session sets for its reviews: days on the session, the same names on the review.
@@ -68,6 +88,10 @@ class State(TimeStampedModel):
         ],
     )
     name = models.CharField(_("UN short name"), max_length=100, unique=True)
+    # The UN short names in the other languages the portal speaks (reviews/data/state-names.csv); the
+    # English one stands in where one is missing.
+    name_fr = models.CharField(_("UN short name in French"), max_length=100, blank=True)
+    name_es = models.CharField(_("UN short name in Spanish"), max_length=100, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.MEMBER)
     regional_groups = models.ManyToManyField(
         RegionalGroup,
@@ -86,7 +110,12 @@ class State(TimeStampedModel):
         ]
 
     def __str__(self):
-        return self.name
+        return self.local_name
+
+    @property
+    def local_name(self) -> str:
+        """The UN short name in the active language (that of the page, the email or the document)."""
+        return getattr(self, local_name_field()) or self.name
 
     @property
     def is_reviewed(self) -> bool:
