@@ -39,6 +39,7 @@ COPY . .
 # running container. var/media and var/beat are the mount points of the media and beat volumes: a new
 # volume takes its owner from them, so the app user can write there.
 RUN pip install -c requirements/constraints.txt . \
+    && python scripts/messages.py compile \
     && DJANGO_SECRET_KEY=collectstatic-only-not-a-secret DJANGO_EMAIL_HOST=console \
         python manage.py collectstatic --noinput \
     && mkdir -p var/media var/beat \

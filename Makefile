@@ -13,7 +13,7 @@ PYTEST_WORKERS ?= 2
 # The newest Python >= 3.12 on PATH or under pyenv; empty when there is none.
 PYTHON_FOUND := $(shell scripts/find-python 2>/dev/null)
 
-.PHONY: help run test lint format worker beat bench bench-docs clean venv browser vendor
+.PHONY: help run test lint format worker beat bench bench-docs clean venv browser vendor messages messages-check
 
 help:
 	@echo "make run     set everything up and serve the portal on http://$(HOST_PORT), with a Celery worker and beat"
@@ -41,19 +41,29 @@ $(VENV)/.installed: pyproject.toml requirements/constraints.txt | $(PY)
 venv: $(VENV)/.installed
 
 run: export DJANGO_DEBUG ?= 1
-run: venv
+run: venv messages
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_reference_data
 	$(PY) manage.py seed_demo
 	$(PY) scripts/run-dev $(HOST_PORT)
 
-test: venv browser
+test: venv browser messages-check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run
 	CHROMIUM_PATH="$$(scripts/ensure-chromium 2>/dev/null)" $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+
+# The French and Spanish catalogues compiled for the portal (polib: no system gettext needed).
+messages: venv
+	$(PY) scripts/messages.py compile
+
+# Extracts every string again (makemessages, which needs GNU gettext) and fails on any string of the
+# catalogues left untranslated or fuzzy; compiles them when they are complete.
+messages-check: venv
+	@command -v xgettext >/dev/null || { echo "makemessages needs GNU gettext: install the 'gettext' package." >&2; exit 1; }
+	$(PY) scripts/messages.py check
 
 # The browser tests drive Debian's chromium; provide it when it is missing (after venv: the last
 # resort is Playwright's own download). It prints the path the pytest line above passes on.

@@ -1,8 +1,9 @@
 import zoneinfo
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm, PasswordResetForm, UserChangeForm
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -44,6 +45,11 @@ class QueuedPasswordResetForm(PasswordResetForm):
         password_reset_request(email=self.cleaned_data["email"], language=get_language())
 
 
+def language_choices() -> list[tuple[str, str]]:
+    """The languages the portal speaks, each named in itself ("Français"), so anyone can find theirs."""
+    return [(code, get_language_info(code)["name_local"].capitalize()) for code, _name in settings.LANGUAGES]
+
+
 def timezone_choices() -> list[tuple[str, str]]:
     return [("", _("Geneva time (the time OHCHR sets deadlines in)"))] + [
         (name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones()) if "/" in name
@@ -51,6 +57,13 @@ def timezone_choices() -> list[tuple[str, str]]:
 
 
 class AccountSettingsForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=language_choices,
+        # Left out, the language stays as it is (the footer's switcher changes it too).
+        required=False,
+        help_text=_("The portal, its emails and reminders use this language."),
+    )
     timezone = forms.ChoiceField(
         label=_("Time zone"),
         required=False,

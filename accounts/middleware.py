@@ -1,9 +1,10 @@
-"""Shows each signed-in person the portal's times in their own time zone (User.timezone)."""
+"""Shows each signed-in person the portal in their own language (User.language) and their own time zone
+(User.timezone)."""
 
 import zoneinfo
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 
 class UserTimezoneMiddleware:
@@ -32,3 +33,23 @@ class UserTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class UserLanguageMiddleware:
+    """Speaks the signed-in person's own language (their settings; the switcher saves it there too).
+
+    Runs after Django's LocaleMiddleware, which chose from the language cookie and the browser's
+    Accept-Language for everyone else; a person signed in on a shared computer gets their language
+    whatever the cookie says.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        signed_in = settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated
+        language = getattr(request.user, "language", "") if signed_in else ""
+        if language and language in dict(settings.LANGUAGES):
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)

@@ -66,11 +66,24 @@ def sign_in_failures_prune(*, older_than_days: int) -> int:
     return AxesProxyHandler.reset_failure_logs(age_days=older_than_days)
 
 
-def account_settings_update(*, user: User, email_notifications: bool, timezone: str | None = None) -> User:
+def language_update(*, user: User, language: str) -> None:
+    """The language the person chose in the switcher: the portal, its emails and reminders speak it."""
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+
+
+def account_settings_update(
+    *, user: User, email_notifications: bool, timezone: str | None = None, language: str | None = None
+) -> User:
     """The person's own choices: whether comments and their sections' steps reach them by email too,
-    and the time zone pages show times in (empty: Geneva time)."""
+    the time zone pages show times in (empty: Geneva time) and the language of the portal, its emails
+    and reminders."""
     user.email_notifications = email_notifications
     fields = ["email_notifications"]
+    if language:
+        user.language = language
+        fields.append("language")
     if timezone is not None:
         user.timezone = timezone
         user.full_clean(validate_unique=False, validate_constraints=False)

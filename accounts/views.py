@@ -5,16 +5,18 @@ from __future__ import annotations
 import math
 
 from axes.helpers import get_cool_off
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views import i18n as i18n_views
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.forms import AccountSettingsForm, QueuedPasswordResetForm
-from accounts.services import account_settings_update, sign_in_lockout_lift
+from accounts.services import account_settings_update, language_update, sign_in_lockout_lift
 from accounts.throttles import client_ip, password_reset_requests, try_again_in
 
 
@@ -73,18 +75,37 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_settings(request):
-    """The person's own settings: whether comments and their sections' steps come by email, and their time zone."""
+    """The person's own settings: their language, whether comments and their sections' steps come by email,
+    and their time zone."""
     # Bound on every POST: an unticked box sends nothing, and an empty POST is still a choice.
     form = AccountSettingsForm(
         request.POST if request.method == "POST" else None,
-        initial={"email_notifications": request.user.email_notifications, "timezone": request.user.timezone},
+        initial={
+            "email_notifications": request.user.email_notifications,
+            "timezone": request.user.timezone,
+            "language": request.user.language,
+        },
     )
     if request.method == "POST" and form.is_valid():
         account_settings_update(
             user=request.user,
             email_notifications=form.cleaned_data["email_notifications"],
             timezone=form.cleaned_data["timezone"],
+            language=form.cleaned_data["language"],
         )
+        # The confirmation in the language just chosen.
+        translation.activate(request.user.language)
         messages.success(request, _("Your settings are saved."))
         return redirect("account_settings")
     return render(request, "accounts/settings.html", {"form": form})
+
+
+@require_POST
+def set_language(request):
+    """The language switcher: Django's own view (a cookie, then back to the page), and for a signed-in
+    person their settings too, so emails and reminders follow the language they chose."""
+    response = i18n_views.set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        language_update(user=request.user, language=language)
+    return response

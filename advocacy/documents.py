@@ -18,7 +18,7 @@ def _css_text(text: str, **values: str) -> str:
 
 def _matrix_title(review) -> str:
     return _("Implementation matrix: %(state)s, session %(session)s") % {
-        "state": review.state.name,
+        "state": review.state.local_name,
         "session": review.session.number,
     }
 
@@ -76,8 +76,8 @@ def factsheet_title(factsheet) -> str:
 
     return _("%(theme)s: %(state)s's UPR review, %(session)s session") % {
         "theme": factsheet.theme,
-        "state": factsheet.review.state.name,
-        "session": ordinal(factsheet.review.session.number, feminine=True),
+        "state": factsheet.review.state.local_name,
+        "session": ordinal(factsheet.review.session.number, noun="session"),
     }
 
 

@@ -10,7 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from advocacy.models import Assessment, Factsheet, Meeting, Statement
 from coalitions.models import Coalition, Role
-from reviews.models import IndexTerm, Review, State, UPRRecommendation
+from reviews.models import IndexTerm, Review, State, UPRRecommendation, by_local_name
 from submissions.models import GeneratedDocument, Recommendation, Submission
 from submissions.models.recommendations import SMART_CRITERIA
 from upr_portal.timezones import geneva_today
@@ -68,7 +68,8 @@ def asked_of_states(meetings: list[Meeting]) -> list[AskedOf]:
 
 
 def states_met(*, coalition: Coalition) -> list[State]:
-    return list(State.objects.filter(pk__in=Meeting.objects.filter(coalition=coalition).values("state_id")))
+    met = Meeting.objects.filter(coalition=coalition).values("state_id")
+    return list(State.objects.filter(pk__in=met).order_by(by_local_name()))
 
 
 def coalition_recommendations(*, coalition: Coalition, review_id: int | None = None) -> QuerySet[Recommendation]:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 
 from advocacy.models import Assessment, AssessmentVersion, ImplementationLevel
 from coalitions.models import Cluster, Coalition
-from reviews.models import IndexTerm, Review, State, UPRRecommendation
+from reviews.models import IndexTerm, Review, State, UPRRecommendation, by_local_name
 from submissions.models import Recommendation, Section
 
 # The value of the level filter that selects the recommendations no one has assessed yet.
@@ -75,7 +75,7 @@ class MatrixRow:
     @property
     def states_text(self) -> str:
         if self.states:
-            return ", ".join(state.name for state in self.states)
+            return ", ".join(state.local_name for state in self.states)
         return self.recommendation.recommending_states_text
 
     @property
@@ -105,7 +105,7 @@ class Matrix:
 
 def coalition_states(*, coalition: Coalition) -> QuerySet[State]:
     """The States the coalition works on: those of the reviews it works on."""
-    return State.objects.filter(reviews__coalitions=coalition).distinct().order_by("name")
+    return State.objects.filter(reviews__coalitions=coalition).distinct().order_by(by_local_name())
 
 
 def matrix_reviews(*, coalition: Coalition) -> QuerySet[Review]:
@@ -179,7 +179,7 @@ def matrix_rows(*, coalition: Coalition, review: Review, filters: MatrixFilters 
     for link in (
         UPRRecommendation.recommending_states.through.objects.filter(uprrecommendation_id__in=ids)
         .select_related("state")
-        .order_by("state__name")
+        .order_by(by_local_name("state__"))
     ):
         states[link.uprrecommendation_id].append(link.state)
     terms: dict[int, list[IndexTerm]] = defaultdict(list)

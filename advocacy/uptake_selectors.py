@@ -18,16 +18,21 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count, F, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from advocacy.models import Meeting, UptakeMatch
 from advocacy.services.uptake import coalition_asks
 from coalitions.models import Coalition
-from reviews.models import RecommendationPosition, Review, State, UPRRecommendation
+from reviews.models import RecommendationPosition, Review, State, UPRRecommendation, by_local_name
+from reviews.state_names import local_name_expression, name_fields, name_sort_key
 from submissions.models import Recommendation, Submission
 
-_STATES = Prefetch("recommending_states", queryset=State.objects.order_by("name").only("pk", "name"))
+
+def _states() -> QuerySet[State]:
+    """The recommending States, by their name in the active language (built per call: the language
+    is that of the request)."""
+    return State.objects.order_by(by_local_name()).only("pk", *name_fields())
 
 
 @dataclass
@@ -52,7 +57,7 @@ class TakenUp:
         for recommendation in self.made:
             for state in recommendation.recommending_states.all():
                 seen.setdefault(state.pk, state)
-        return sorted(seen.values(), key=lambda state: state.name)
+        return sorted(seen.values(), key=lambda state: name_sort_key(state.local_name))
 
     @property
     def supported(self) -> bool:
@@ -77,7 +82,7 @@ def _asks(coalition: Coalition, review: Review) -> list[Recommendation]:
     return list(
         coalition_asks(coalition=coalition, review=review)
         .select_related("section", "submission")
-        .prefetch_related(_STATES)
+        .prefetch_related(Prefetch("recommending_states", queryset=_states()))
         .order_by("submission__created_at", "submission_id", "section__position", "section_id", "position", "pk")
     )
 
@@ -86,7 +91,7 @@ def _matches(coalition: Coalition, review: Review) -> list[UptakeMatch]:
     return list(
         UptakeMatch.objects.filter(coalition=coalition, made__review=review)
         .select_related("made", "decided_by")
-        .prefetch_related(Prefetch("made__recommending_states", queryset=_STATES.queryset))
+        .prefetch_related(Prefetch("made__recommending_states", queryset=_states()))
         .order_by("asked_id", "-score", "pk")
     )
 
@@ -100,7 +105,7 @@ def uptake_of_review(*, coalition: Coalition, review: Review) -> Uptake:
         match.asked = by_pk[match.asked_id]
     met = list(
         Meeting.objects.filter(coalition=coalition, review=review)
-        .values("state_id", "state__name")
+        .values("state_id", state_local_name=local_name_expression("state__"))
         .annotate(meetings=Count("pk"))
         .order_by()
     )
@@ -143,7 +148,7 @@ def _figures(taken_up: list[TakenUp], met: Iterable[dict]) -> tuple[list[Figures
     states: dict[int, Figures] = {}
     total = Figures(label=_("All recommendations"))
     for row in met:
-        states[row["state_id"]] = Figures(label=row["state__name"], met=row["meetings"])
+        states[row["state_id"]] = Figures(label=row["state_local_name"], met=row["meetings"])
     for row in taken_up:
         theme = themes.setdefault(row.ask.theme, Figures(label=row.ask.theme or _("No theme")))
         for figures in (theme, total):
@@ -151,11 +156,11 @@ def _figures(taken_up: list[TakenUp], met: Iterable[dict]) -> tuple[list[Figures
             figures.made += bool(row.made)
             figures.supported += row.supported
         for state in row.ask.recommending_states.all():
-            states.setdefault(state.pk, Figures(label=state.name)).asked += 1
+            states.setdefault(state.pk, Figures(label=state.local_name)).asked += 1
         made_by: dict[int, bool] = {}  # State id -> whether a recommendation it made was supported
         for recommendation in row.made:
             for state in recommendation.recommending_states.all():
-                states.setdefault(state.pk, Figures(label=state.name))
+                states.setdefault(state.pk, Figures(label=state.local_name))
                 supported = recommendation.position == RecommendationPosition.SUPPORTED
                 made_by[state.pk] = made_by.get(state.pk, False) or supported
         for state_id, supported in made_by.items():
@@ -163,7 +168,7 @@ def _figures(taken_up: list[TakenUp], met: Iterable[dict]) -> tuple[list[Figures
             states[state_id].supported += supported
     # Themes in alphabetical order, the asks without a theme last; States by name.
     theme_rows = sorted(themes.items(), key=lambda item: (item[0] == "", item[0].casefold()))
-    return [f for _key, f in theme_rows], sorted(states.values(), key=lambda f: f.label.casefold()), total
+    return [f for _key, f in theme_rows], sorted(states.values(), key=lambda f: name_sort_key(f.label)), total
 
 
 @dataclass

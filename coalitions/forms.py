@@ -8,7 +8,7 @@ from coalitions.models import Cluster, Coalition, Organisation, Role
 from coalitions.selectors import current_member_organisations
 from coalitions.themes import SUGGESTED_CLUSTERS
 from coalitions.validators import validate_logo
-from reviews.models import Review, State
+from reviews.models import Review, State, by_local_name
 from upr_portal.validators import validate_no_control_characters
 
 ONE_LINE = [validate_no_control_characters]
@@ -27,7 +27,12 @@ class NewOrganisationMixin(forms.Form):
     org_acronym = forms.CharField(label=_("Organisation acronym"), max_length=30, required=False, validators=ONE_LINE)
     org_kind = forms.ChoiceField(label=_("Kind"), choices=Organisation.Kind.choices, initial=Organisation.Kind.NGO)
     org_city = forms.CharField(label=_("City"), max_length=100, required=False, validators=ONE_LINE)
-    org_country = forms.ModelChoiceField(label=_("Country"), queryset=State.objects.order_by("name"), required=False)
+    # Sorted per form (``__init__``) by the name in the request's language.
+    org_country = forms.ModelChoiceField(label=_("Country"), queryset=State.objects.all(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org_country"].queryset = State.objects.order_by(by_local_name())
 
     def clean_new_organisation(self, *, existing_field: str, existing_label: str):
         data = self.cleaned_data
@@ -231,6 +236,7 @@ class OrganisationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["country"].queryset = State.objects.order_by(by_local_name())
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Save")))
 

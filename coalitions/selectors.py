@@ -21,6 +21,7 @@ from coalitions.models import (
 )
 from coalitions.rules import EDITING_ROLES, memberships_of
 from reviews.models import Review
+from reviews.state_names import name_fields
 
 
 def _count_per_coalition(rows: QuerySet) -> Coalesce:
@@ -97,7 +98,7 @@ def coalition_reviews_apart(*, coalition: Coalition) -> tuple[list[Review], list
         Review.objects.filter(coalitions=coalition)
         .select_related("state", "session", "rescheduled_from")
         .only(
-            *("status", "stakeholder_deadline", "state__name", "rescheduled_from__number"),
+            *("status", "stakeholder_deadline", *name_fields("state__"), "rescheduled_from__number"),
             *("session__number", "session__wg_start", "session__wg_end", "session__dates_provisional"),
         )
         .annotate(is_upcoming=Exists(upcoming))

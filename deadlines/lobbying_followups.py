@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from advocacy.models import Meeting
 from coalitions.models import Membership, Role
 from deadlines.providers import Deadline
+from reviews.state_names import name_fields
 from upr_portal.tables import reverse_each
 
 
@@ -40,8 +42,9 @@ class LobbyingFollowUpProvider:
                 "coalition", "state", "review__state", "review__session", "review__rescheduled_from"
             )
             .only(
-                *("coalition__name", "state__name", "held_on", "follow_up_on", "follow_up_done", "updated_at"),
-                *("created_by_id", "review__status", "review__updated_at", "review__state__name"),
+                *("coalition__name", *name_fields("state__"), "held_on", "follow_up_on", "follow_up_done"),
+                "updated_at",
+                *("created_by_id", "review__status", "review__updated_at", *name_fields("review__state__")),
                 *("review__session__number", "review__session__dates_provisional", "review__rescheduled_from__number"),
             )
             .order_by("follow_up_on", "pk")
@@ -67,7 +70,8 @@ class LobbyingFollowUpProvider:
                     provider=self.name,
                     label=format_lazy(
                         _("Follow up the meeting with {state} of {date}"),
-                        state=meeting.state.name,
+                        # Named when the label is shown, in that page's or email's language.
+                        state=lazy(lambda state=meeting.state: state.local_name, str)(),
                         date=meeting.held_on.isoformat(),
                     ),
                     when=meeting.follow_up_on,

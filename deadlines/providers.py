@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coalitions.models import Coalition
 from reviews.models import Review, ReviewStatus
+from reviews.state_names import name_fields
 from submissions.models import Submission
 from upr_portal.tables import reverse_each
 from upr_portal.timezones import GENEVA, geneva_day
@@ -133,7 +134,7 @@ class ReviewCalendarProvider:
         ).only(
             # What deadlines show and read of their coalition and review (the pages, mails and feeds):
             # every column of four tables cost more than the rest of a page's deadlines.
-            *("coalition__name", "review__status", "review__updated_at", "review__state__name"),
+            *("coalition__name", "review__status", "review__updated_at", *name_fields("review__state__")),
             *("review__session__number", "review__session__dates_provisional", "review__rescheduled_from__number"),
             *(f"review__{field_name}" for field_name, _label, _is_deadline in REVIEW_MILESTONES),
         )

@@ -39,7 +39,7 @@ def review_moved_audience(*, review) -> list[Membership]:
 def review_moved_headline(*, review, old_session) -> tuple[str, str]:
     """The notification's title and body in the active language."""
     title = _("The UPR review of %(state)s moved to session %(session)s") % {
-        "state": review.state.name,
+        "state": review.state.local_name,
         "session": review.session.number,
     }
     if review.stakeholder_deadline is not None:

@@ -18,6 +18,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from deadlines.providers import Deadline
+from reviews.state_names import name_fields
 from submissions.models import Section
 from submissions.models.core import SECTION_MILESTONES
 from submissions.selectors import section_people
@@ -56,7 +57,8 @@ class SectionMilestoneProvider:
                 *("title", "state", "lead_organisation_id", "updated_at", "submission__status"),
                 "submission__coalition__name",
                 *(field_name for field_name, _label in SECTION_MILESTONES),
-                *("submission__review__status", "submission__review__updated_at", "submission__review__state__name"),
+                *("submission__review__status", "submission__review__updated_at"),
+                *name_fields("submission__review__state__"),
                 *("submission__review__session__number", "submission__review__session__dates_provisional"),
                 "submission__review__rescheduled_from__number",
             )

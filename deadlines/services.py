@@ -94,17 +94,22 @@ def digest_key(coalition_id: int) -> str:
 
 def reminder_headline(*, title: str, days_left: int, overdue: bool = False) -> str:
     """The reminder's headline in the active language: "<what>: in 7 days", "tomorrow", "2 days late"."""
+    # One whole sentence per case (the msgids of templates/emails/deadlines/reminder/subject.txt).
     if overdue and days_left == 0:
-        when = _("passed today")
-    elif days_left > 1:
-        when = ngettext("in %(days)s day", "in %(days)s days", days_left) % {"days": days_left}
-    elif days_left == 1:
-        when = _("tomorrow")
-    elif days_left == 0:
-        when = _("today")
-    else:
-        when = ngettext("%(days)s day late", "%(days)s days late", -days_left) % {"days": -days_left}
-    return _("%(title)s: %(when)s") % {"title": title, "when": when}
+        return _("%(title)s: passed today") % {"title": title}
+    if days_left > 1:
+        return ngettext("%(title)s: in %(days)s day", "%(title)s: in %(days)s days", days_left) % {
+            "title": title,
+            "days": days_left,
+        }
+    if days_left == 1:
+        return _("%(title)s: tomorrow") % {"title": title}
+    if days_left == 0:
+        return _("%(title)s: today") % {"title": title}
+    return ngettext("%(title)s: %(days)s day late", "%(title)s: %(days)s days late", -days_left) % {
+        "title": title,
+        "days": -days_left,
+    }
 
 
 @dataclass

@@ -19,8 +19,10 @@ from reviews.models import (
     Session,
     State,
     already_reviewed_message,
+    by_local_name,
 )
 from reviews.services import geneva_deadline
+from reviews.state_names import name_fields
 from upr_portal.admin_labels import LabelledInlineFormSet
 from upr_portal.timezones import GENEVA
 
@@ -197,13 +199,13 @@ class RecommendationSearchForm(forms.Form):
     )
     state = forms.ModelChoiceField(
         label=_("State under review"),
-        queryset=State.objects.filter(status=State.Status.MEMBER).only("pk", "name"),
+        queryset=State.objects.filter(status=State.Status.MEMBER),
         required=False,
         empty_label=_("Any State"),
     )
     recommending_state = forms.ModelChoiceField(
         label=_("Recommending State"),
-        queryset=State.objects.only("pk", "name"),
+        queryset=State.objects.all(),
         required=False,
         empty_label=_("Any State"),
     )
@@ -233,6 +235,13 @@ class RecommendationSearchForm(forms.Form):
         required=False,
         empty_label=_("Any session"),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The States in the page's language, sorted by it: set per form, as the language is the request's.
+        for name in ("state", "recommending_state"):
+            field = self.fields[name]
+            field.queryset = field.queryset.only("pk", *name_fields()).order_by(by_local_name())
 
     def filters(self) -> dict:
         """The valid filters, as ``reviews.selectors.recommendation_search`` takes them; a value that

@@ -70,7 +70,23 @@ class RegionalGroup(models.Model):
         ordering = ["name"]
 
     def __str__(self):
-        return self.name
+        return self.local_name
+
+    @property
+    def local_name(self) -> str:
+        """The group's UN name in the active language; the stored (English) name for a group added by hand."""
+        return str(REGIONAL_GROUP_NAMES.get(self.code, self.name))
+
+
+# The five UN regional groups (reviews/data/regional-groups.csv), named as the UN names them in each
+# language: "Groupe des États d'Afrique", "Grupo de Estados de África"...
+REGIONAL_GROUP_NAMES = {
+    "african": _("African Group"),
+    "asia-pacific": _("Asia-Pacific Group"),
+    "eeg": _("Eastern European Group"),
+    "grulac": _("Latin American and Caribbean Group (GRULAC)"),
+    "weog": _("Western European and Others Group (WEOG)"),
+}
 
 
 class State(TimeStampedModel):

@@ -5,7 +5,8 @@ import datetime
 from django.db import connection
 from django.db.models import Prefetch, QuerySet
 
-from reviews.models import Cycle, IndexTerm, RegionalGroup, Review, Session, State, UPRRecommendation
+from reviews.models import Cycle, IndexTerm, RegionalGroup, Review, Session, State, UPRRecommendation, by_local_name
+from reviews.state_names import name_fields
 
 
 def upcoming_reviews(*, today: datetime.date | None = None, limit: int | None = 30) -> QuerySet[Review]:
@@ -31,7 +32,10 @@ def recommendation_rows(queryset: QuerySet[UPRRecommendation]) -> QuerySet[UPRRe
     number of queries whatever the number of rows (one for the rows, one for the States, one for the
     terms)."""
     return queryset.select_related("review__state", "review__session__cycle").prefetch_related(
-        Prefetch("recommending_states", queryset=State.objects.only("code", "name", "status").order_by("name")),
+        Prefetch(
+            "recommending_states",
+            queryset=State.objects.only("code", *name_fields(), "status").order_by(by_local_name()),
+        ),
         Prefetch("terms", queryset=IndexTerm.objects.order_by("kind", "name")),
     )
 

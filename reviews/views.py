@@ -73,7 +73,7 @@ def export_row(recommendation: UPRRecommendation) -> list:
     review = recommendation.review
     terms = recommendation.terms.all()
     return [
-        review.state.name,
+        review.state.local_name,
         review.session.cycle.number,
         review.session.number,
         recommendation.report_symbol,
@@ -91,8 +91,8 @@ def export_row(recommendation: UPRRecommendation) -> list:
 
 def _state_label(state) -> str:
     if state.status == state.Status.OBSERVER:
-        return _("%(state)s (observer)") % {"state": state.name}
-    return state.name
+        return _("%(state)s (observer)") % {"state": state.local_name}
+    return state.local_name
 
 
 @login_required

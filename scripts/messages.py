@@ -10,6 +10,7 @@ msgmerge); compiling does not.
 """
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -32,21 +33,58 @@ def catalogue_paths():
             yield LOCALE_DIR / language / "LC_MESSAGES" / f"{domain}.po"
 
 
+# French typography: a no-break space before the high punctuation and inside guillemets. Translators
+# type ordinary spaces (locale/GLOSSARY.md); compiling puts in the no-break ones, so a line never
+# starts with "?" or ":". Narrow (U+202F) before ; ! ?, full width (U+00A0) before : and with « ».
+FRENCH_SPACES = (
+    (re.compile(r" ([;!?])"), "\u202f\\1"),
+    (re.compile(r" (:)"), "\u00a0\\1"),
+    (re.compile(r"« "), "«\u00a0"),
+    (re.compile(r" »"), "\u00a0»"),
+)
+
+
+def french_typography(text: str) -> str:
+    for pattern, replacement in FRENCH_SPACES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 def compile_catalogues() -> int:
     for po_path in catalogue_paths():
-        if po_path.exists():
-            polib.pofile(str(po_path)).save_as_mofile(str(po_path.with_suffix(".mo")))
+        if not po_path.exists():
+            continue
+        catalogue = polib.pofile(str(po_path))
+        if po_path.parent.parent.name == "fr":
+            for entry in catalogue:
+                entry.msgstr = french_typography(entry.msgstr)
+                entry.msgstr_plural = {n: french_typography(text) for n, text in entry.msgstr_plural.items()}
+        catalogue.save_as_mofile(str(po_path.with_suffix(".mo")))
     return 0
 
 
+def _without_date(text: str) -> str:
+    return re.sub(r'^"POT-Creation-Date: .*"$', "", text, flags=re.MULTILINE)
+
+
 def update_catalogues() -> int:
+    """makemessages for every language and domain; a catalogue whose strings did not change keeps its
+    file as it was (makemessages stamps a new creation date on every run)."""
+    before = {path: path.read_text(encoding="utf-8") for path in catalogue_paths() if path.exists()}
+    _makemessages()
+    for path, text in before.items():
+        if _without_date(path.read_text(encoding="utf-8")) == _without_date(text):
+            path.write_text(text, encoding="utf-8")
+    return compile_catalogues()
+
+
+def _makemessages() -> None:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "upr_portal.settings", "DJANGO_DEBUG": "1"}
     for domain in DOMAINS:
         command = [sys.executable, "manage.py", "makemessages", "--no-obsolete", "--domain", domain, "--no-wrap"]
         command += [f"--ignore={pattern}" for pattern in IGNORE]
         command += [f"--locale={language}" for language in LANGUAGES]
-        subprocess.run(command, cwd=BASE_DIR, env=env, check=True, stdout=subprocess.DEVNULL)
-    return compile_catalogues()
+        subprocess.run(command, cwd=BASE_DIR, env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603 - our own argv
 
 
 def check_catalogues() -> int:

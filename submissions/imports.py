@@ -33,6 +33,7 @@ from xml.etree import ElementTree as ET
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from submissions.errors import SubmissionError
 from submissions.sanitize import clean_html
@@ -167,7 +168,12 @@ def _mammoth_html(data: bytes) -> tuple[str, list[str]]:
     if images:
         warnings.insert(
             0,
-            _("%(count)d image(s) left out: a submission is text under a word limit.") % {"count": len(images)},
+            ngettext(
+                "%(count)d image left out: a submission is text under a word limit.",
+                "%(count)d images left out: a submission is text under a word limit.",
+                len(images),
+            )
+            % {"count": len(images)},
         )
     return result.value, warnings
 

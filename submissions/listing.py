@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from coalitions.models import Coalition
+from reviews.state_names import name_fields
 from submissions.models import Section, Submission
 from upr_portal.tables import review_badge_of
 
@@ -39,7 +40,8 @@ def coalition_submissions(*, coalition: Coalition, now: datetime.datetime) -> li
         .select_related("cluster", "review__state", "review__session", "review__rescheduled_from")
         .only(
             *("title", "kind", "status", "created_at", "coalition", "cluster__name"),
-            *("review__status", "review__stakeholder_deadline", "review__state__name", "review__session__number"),
+            *("review__status", "review__stakeholder_deadline", "review__session__number"),
+            *name_fields("review__state__"),
             *("review__session__dates_provisional", "review__rescheduled_from__number"),
         )
         .order_by("-created_at", "-pk")

@@ -3,13 +3,22 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.utils.text import format_lazy
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from submissions.models.recommendations import RECOMMENDATION_MAX_LENGTH, SMART_CRITERIA
 from upr_portal.validators import validate_no_control_characters
 
 THEME_LIST_ID = "recommendation-themes"
+
+
+def _smart_choice_text(label, help_text) -> str:
+    # One msgid, so that a language can set its own punctuation (French puts a space before the colon).
+    return gettext("%(criterion)s: %(meaning)s") % {"criterion": label, "meaning": help_text}
+
+
+_smart_choice = lazy(_smart_choice_text, str)
 
 
 class RecommendationForm(forms.Form):
@@ -51,7 +60,7 @@ class RecommendationForm(forms.Form):
         label=_("SMART checklist"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        choices=[(name, format_lazy("{}: {}", label, help_text)) for name, label, help_text in SMART_CRITERIA],
+        choices=[(name, _smart_choice(label, help_text)) for name, label, help_text in SMART_CRITERIA],
     )
 
     def __init__(self, *args, state_choices, submit_label, follow_up_choices=(), **kwargs):

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from coalitions.themes import SUGGESTED_CLUSTERS
-from reviews.models import Review, State, UPRRecommendation
+from reviews.models import Review, State, UPRRecommendation, by_local_name
+from reviews.state_names import local_name_expression, name_sort_key
 from submissions.models import Recommendation, Section, Submission
 from upr_portal.wordcount import count_words
 
@@ -25,12 +26,14 @@ class TargetState:
 
 
 def _with_states(recommendations: list[Recommendation]) -> list[Recommendation]:
-    """Sets ``states`` (TargetState tuples, by name) on each: one query for all of them."""
+    """Sets ``states`` (TargetState tuples, by name in the active language) on each: one query for all
+    of them."""
     states: dict[int, list[TargetState]] = {r.pk: [] for r in recommendations}
     rows = (
         Recommendation.recommending_states.through.objects.filter(recommendation_id__in=states)
-        .values_list("recommendation_id", "state_id", "state__name", "state__status")
-        .order_by("state__name", "state_id")
+        .annotate(state_local_name=local_name_expression("state__"))
+        .values_list("recommendation_id", "state_id", "state_local_name", "state__status")
+        .order_by(by_local_name("state__"), "state_id")
     )
     for recommendation_id, state_id, name, status in rows:
         states[recommendation_id].append(TargetState(state_id, name, status == State.Status.OBSERVER))
@@ -135,7 +138,7 @@ def lobbying_plan(*, submission: Submission) -> LobbyingPlan:
         if not recommendation.states:
             without_state.append(recommendation)
     by_theme = sorted(themes.items(), key=lambda item: (item[0] == "", item[0].casefold()))
-    by_state = sorted(states.items(), key=lambda item: (item[0].name.casefold(), item[0].pk))
+    by_state = sorted(states.items(), key=lambda item: (name_sort_key(item[0].name), item[0].pk))
     return LobbyingPlan(
         recommendations=tuple(recommendations),
         by_theme=tuple(PlanGroup(key, tuple(rows)) for key, rows in by_theme),
@@ -154,7 +157,8 @@ def theme_suggestions(*, submission: Submission) -> list[str]:
 def state_choices() -> list[tuple[str, list[tuple[int, str]]]]:
     """All States as optgroups: member States, then observer States (observers included)."""
     groups: dict[str, list[tuple[int, str]]] = {State.Status.MEMBER: [], State.Status.OBSERVER: []}
-    for pk, name, status in State.objects.order_by("name").values_list("pk", "name", "status"):
+    states = State.objects.annotate(local_name_value=local_name_expression()).order_by(by_local_name())
+    for pk, name, status in states.values_list("pk", "local_name_value", "status"):
         groups[status].append((pk, name))
     return [
         (str(State.Status.MEMBER.label), groups[State.Status.MEMBER]),

@@ -20,6 +20,7 @@ from coalitions.rules import (
     role_in,
     submission_is_open,
 )
+from reviews.state_names import name_fields
 from submissions.diff import Diff, text_diff
 from submissions.models import GeneratedDocument, Section, Submission, SubmissionSignatory
 from submissions.recommendation_selectors import recommendation_words
@@ -46,7 +47,7 @@ def submission_with_review(*, pk: int) -> QuerySet[Submission]:
             *(field.name for field in Submission._meta.concrete_fields),
             "cluster__name",
             *("coalition__name", "coalition__acronym", "coalition__secretariat", "coalition__require_two_factor"),
-            *("review__state__name", "review__status", "review__stakeholder_deadline"),
+            *(*name_fields("review__state__"), "review__status", "review__stakeholder_deadline"),
             *("review__session__number", "review__session__cycle", "review__session__dates_provisional"),
             "review__rescheduled_from__number",
         )
@@ -186,7 +187,7 @@ def sections_drafted_by(*, user) -> list[Section]:
                 "submission__status",
             ),
             *("submission__review__status", "submission__review__stakeholder_deadline"),
-            *("submission__review__state__name", "submission__review__session__number"),
+            *(*name_fields("submission__review__state__"), "submission__review__session__number"),
             *("submission__review__session__dates_provisional", "submission__review__rescheduled_from__number"),
         )
         .order_by(

@@ -4,12 +4,15 @@ The editor may only produce markup that submissions/sanitize.py keeps (h2-h4, p,
 links, blockquote, simple tables, sup/sub and the footnote span). It never cleans text itself: the
 save service runs the portal's one cleaner on every save.
 
-static/js/editor-extensions.js adds four Tiptap extensions through the preset's ``js_modules``:
+static/js/editor-extensions.js adds five Tiptap extensions through the preset's ``js_modules``:
 ``Footnote`` (the footnote node and its dialog), ``PasteCleanup`` (Word and Google Docs paste),
 ``StaticStyles`` (stops Tiptap injecting a <style> element, which the site's CSP blocks; the same
-rules ship in static/css/editor.css) and ``MenuStates`` (the menu buttons' states for screen
-readers). Its bare module names resolve through the import map, which the page renders with the
-request's CSP nonce.
+rules ship in static/css/editor.css), ``MenuStates`` (the menu buttons' states for screen readers)
+and ``MenuLabels`` (the buttons' names in the page's language, static/js/menu-labels.js). Its bare
+module names resolve through the import map, which the page renders with the request's CSP nonce.
+
+The package's own dialogs translate through Django's JavaScript catalogue; prose-editor-strings.js
+beside this file lists their strings for the portal's catalogues (the package ships no Spanish).
 """
 
 from django_prose_editor.widgets import ProseEditorWidget
@@ -50,6 +53,7 @@ EDITOR_EXTENSIONS = {
     "PasteCleanup": True,
     "StaticStyles": True,
     "MenuStates": True,
+    "MenuLabels": True,
 }
 
 importmap = ImportMap(

@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # The signed-in person's own time zone for the times pages show (accounts/middleware.py).
     "accounts.middleware.UserTimezoneMiddleware",
+    # ... and their own language, over the cookie and the browser's (accounts/middleware.py).
+    "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Holds a session at the code step until its code is entered; sends people whom a page asks for
     # two-factor sign-in to set it up (accounts/two_factor/middleware.py).

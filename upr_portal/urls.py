@@ -21,7 +21,6 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("deadlines.urls")),
     path("notifications/", include("notifications.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
 ]

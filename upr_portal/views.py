@@ -12,6 +12,7 @@ from coalitions.models import Role
 from deadlines import selectors as deadline_selectors
 from reviews import selectors as review_selectors
 from reviews.models import ReviewStatus
+from reviews.state_names import local_name_expression
 from upr_portal import health
 from upr_portal.tables import ROWS_CACHE_SECONDS, review_badge, review_badge_of, rows_digest
 from upr_portal.timezones import geneva_today
@@ -32,8 +33,9 @@ class UpcomingReview:
 
 def upcoming_rows(*, today: datetime.date) -> list[UpcomingReview]:
     """The public calendar as values: the same for everyone in a language on a Geneva day."""
-    rows = review_selectors.upcoming_reviews(today=today).values_list(
-        *("state__name", "status", "rescheduled_from__number", "session__number", "session__wg_start"),
+    rows = review_selectors.upcoming_reviews(today=today).annotate(state_local_name=local_name_expression("state__"))
+    rows = rows.values_list(
+        *("state_local_name", "status", "rescheduled_from__number", "session__number", "session__wg_start"),
         *("session__wg_end", "session__dates_provisional", "stakeholder_deadline"),
     )
     return [
@@ -52,7 +54,7 @@ def upcoming_rows(*, today: datetime.date) -> list[UpcomingReview]:
 
 def _review_shown(review) -> tuple:
     """What the home page's tables show of a review: its label and its status badge."""
-    return (review.state.name, review.session.number, review_badge_of(review))
+    return (review.state.local_name, review.session.number, review_badge_of(review))
 
 
 def _due_shown(due) -> list[tuple]:

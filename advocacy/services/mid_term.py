@@ -33,7 +33,7 @@ def mid_term_title(review: Review) -> str:
     """The report's title, in the active language: the generated document's own title line."""
     return document_title(
         joint=False,
-        state=review.state.name,
+        state=review.state.local_name,
         session=review.session.number,
         cycle=review.session.cycle.number,
         kind=Submission.Kind.MID_TERM,

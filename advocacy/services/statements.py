@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -49,9 +50,10 @@ class SpokenEstimate:
 
     @property
     def words_message(self) -> str:
+        # Grouped as the language groups thousands (4,712 / 4 712), like every other count on the page.
         return ngettext(
-            "%(n)d word at %(rate)d words a minute.", "%(n)d words at %(rate)d words a minute.", self.words
-        ) % {"n": self.words, "rate": WORDS_PER_MINUTE}
+            "%(n)s word at %(rate)d words a minute.", "%(n)s words at %(rate)d words a minute.", self.words
+        ) % {"n": number_format(self.words, force_grouping=True), "rate": WORDS_PER_MINUTE}
 
     @property
     def warning(self) -> str:
@@ -59,10 +61,10 @@ class SpokenEstimate:
             return ""
         extra = self.words - PRE_SESSION_SECONDS * WORDS_PER_MINUTE // 60
         return ngettext(
-            "Longer than the pre-session's 5 minutes: cut about %(n)d word.",
-            "Longer than the pre-session's 5 minutes: cut about %(n)d words.",
+            "Longer than the pre-session's 5 minutes: cut about %(n)s word.",
+            "Longer than the pre-session's 5 minutes: cut about %(n)s words.",
             extra,
-        ) % {"n": extra}
+        ) % {"n": number_format(extra, force_grouping=True)}
 
 
 def spoken_estimate(text: str) -> SpokenEstimate:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from advocacy.selectors import coalition_states, matrix_reviews
 from coalitions.views.coalitions import coalition_for
-from reviews.models import State
+from reviews.models import State, by_local_name
 from reviews.recommendation_import import ReviewChoiceError, review_for_import
 from reviews.recommendation_import.flow import done_message, recommendation_import_step
 
@@ -50,10 +50,11 @@ def import_choose(request, pk: int):
         else:
             return redirect("advocacy:import", pk=coalition.pk, review_pk=review.pk)
     reviews = matrix_reviews(coalition=coalition).select_related("state", "session")
+    reviews = reviews.order_by(by_local_name("state__"), "-session__number")
     return render(
         request,
         "advocacy/import_choose.html",
-        {"coalition": coalition, "form": form, "reviews": reviews.order_by("state__name", "-session__number")},
+        {"coalition": coalition, "form": form, "reviews": reviews},
     )
 
 

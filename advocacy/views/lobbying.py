@@ -43,7 +43,7 @@ def lobbying_log(request, pk: int):
     filters = MeetingFilterForm(
         request.GET or None,
         review_choices=[(r.pk, str(r)) for r in reviews],
-        state_choices=[(s.pk, s.name) for s in states],
+        state_choices=[(s.pk, s.local_name) for s in states],
     )
     chosen = filters.cleaned_data if filters.is_valid() else {}
     today = geneva_today()
@@ -114,7 +114,7 @@ def meeting_add(request, pk: int):
             messages.success(
                 request,
                 _("The meeting with %(state)s on %(date)s is logged.")
-                % {"state": meeting.state.name, "date": formats.date_format(meeting.held_on)},
+                % {"state": meeting.state.local_name, "date": formats.date_format(meeting.held_on)},
             )
             return redirect(_log_url(coalition))
     return _form_page(request, coalition, form)
@@ -148,7 +148,7 @@ def meeting_edit(request, pk: int, meeting_pk: int):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("The meeting with %(state)s is saved.") % {"state": meeting.state.name})
+            messages.success(request, _("The meeting with %(state)s is saved.") % {"state": meeting.state.local_name})
             return redirect(_log_url(coalition))
     return _form_page(request, coalition, form, meeting)
 
@@ -159,14 +159,14 @@ def meeting_delete(request, pk: int, meeting_pk: int):
     coalition, meeting = _meeting_for(request, pk, meeting_pk, "advocacy.change_lobbying_log")
     if request.method == "POST":
         services.meeting_delete(meeting=meeting, actor=request.user)
-        messages.success(request, _("The meeting with %(state)s is deleted.") % {"state": meeting.state.name})
+        messages.success(request, _("The meeting with %(state)s is deleted.") % {"state": meeting.state.local_name})
         return redirect(_log_url(coalition))
     return render(
         request,
         "confirm.html",
         {
             "coalition": coalition,
-            "title": _("Delete the meeting with %(state)s?") % {"state": meeting.state.name},
+            "title": _("Delete the meeting with %(state)s?") % {"state": meeting.state.local_name},
             "explanation": _(
                 "The meeting of %(date)s is deleted with its notes, the recommendations raised and its "
                 "follow-up reminder. This cannot be undone."

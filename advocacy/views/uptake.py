@@ -177,13 +177,13 @@ def uptake_csv(request, pk: int, review_pk: int):
     writer = csv.writer(_Line())
     lines = [BYTE_ORDER_MARK + writer.writerow(taken_up_header())]
     for row in result.taken_up:
-        asked_of = ", ".join(state.name for state in row.ask.recommending_states.all())
+        asked_of = ", ".join(state.local_name for state in row.ask.recommending_states.all())
         for made in row.made or (None,):
             cells = [row.ask.text, row.ask.theme, asked_of, _("yes") if made else _("no")]
             if made is None:
                 cells += ["", "", ""]
             else:
-                states = ", ".join(state.name for state in made.recommending_states.all())
+                states = ", ".join(state.local_name for state in made.recommending_states.all())
                 cells += [f"{made.citation}: {made.text}", states, made.get_position_display()]
             lines.append(writer.writerow([defused(str(cell)) for cell in cells]))
     response = HttpResponse("".join(lines), content_type="text/csv; charset=utf-8")

@@ -67,7 +67,7 @@ def _review_shown(review) -> tuple:
     """Every value the coalition's home page shows of a review (its status in the page's language)."""
     session = review.session
     return (
-        *(review.pk, review.state.name, review_badge_of(review), review.stakeholder_deadline),
+        *(review.pk, review.state.local_name, review_badge_of(review), review.stakeholder_deadline),
         *(session.number, session.wg_start, session.wg_end, session.dates_provisional),
     )
 

@@ -36,7 +36,7 @@ def coalition_due(coalition, limit: int = COALITION_DUE_LIMIT):
             provisional=deadline.provisional,
             url=deadline.url,
             label=str(deadline.label),
-            state=deadline.review.state.name if deadline.review else "",
+            state=deadline.review.state.local_name if deadline.review else "",
             review_status=review_badge_of(deadline.review) if deadline.review else None,
         )
         for deadline in due[:limit]

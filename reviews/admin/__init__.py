@@ -35,9 +35,9 @@ class RegionalGroupMembershipInline(LabelledTabularInline):
 
 @admin.register(State)
 class StateAdmin(CsvExportMixin, admin.ModelAdmin):
-    list_display = ["name", "code", "status", "groups"]
+    list_display = ["name", "code", "name_fr", "name_es", "status", "groups"]
     list_filter = ["regional_groups", "status"]
-    search_fields = ["name", "code"]
+    search_fields = ["name", "name_fr", "name_es", "code"]
     inlines = [RegionalGroupMembershipInline]
 
     def get_queryset(self, request):

@@ -14,8 +14,8 @@ from upr_portal.admin_labels import LabelledTabularInline
 from upr_portal.timezones import GENEVA
 
 # Short dates keep the inline's eight columns within a 1,366-pixel screen.
-_DAY = "j M Y"
-_MOMENT = "j M Y, H:i"
+_DAY = "SHORT_DATE_FORMAT"
+_MOMENT = "SHORT_DATETIME_FORMAT"
 
 
 def _day(value: datetime.date | None) -> str:

@@ -10,7 +10,7 @@ import datetime
 from django.contrib import admin
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.utils.dateformat import format as date_format
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -18,8 +18,8 @@ from reviews.models import Review
 from upr_portal.admin_export import exported_as
 from upr_portal.timezones import GENEVA, geneva_today
 
-DAY = "j M Y"
-MOMENT = "j M Y, H:i"
+DAY = "SHORT_DATE_FORMAT"
+MOMENT = "SHORT_DATETIME_FORMAT"
 
 
 def _day(value: datetime.date | None):

@@ -1,10 +1,11 @@
 """Recommending States: their names read from a recommendation or a column, matched to the States table.
 
 Names are compared normalised (``state_key``): case-folded, without accents, punctuation or the word
-"the", with "&" read as "and". A State is found by its UN short name, by one of its ``StateAlias``
-rows, or by a form the short name implies ("Venezuela (Bolivarian Republic of)" is also found as
-"Venezuela" and "Bolivarian Republic of Venezuela"), and an inverted name ("Korea, Republic of") is
-also tried the right way round.
+"the", with "&" read as "and". A State is found by its UN short name in English, French or Spanish (so
+that a UHRI export in French or Spanish resolves), by one of its ``StateAlias`` rows, or by a form a
+short name implies ("Venezuela (Bolivarian Republic of)" is also found as "Venezuela" and "Bolivarian
+Republic of Venezuela", "Bolivie (État plurinational de)" as "Bolivie" and "État plurinational de
+Bolivie"), and an inverted name ("Korea, Republic of") is also tried the right way round.
 """
 
 import re
@@ -18,6 +19,8 @@ _PUNCTUATION = re.compile(r"[^\w\s]", re.UNICODE)
 _NAME_LIKE = re.compile(r"^[^\W\d_][^\d]{1,79}$", re.UNICODE)
 _RECOMMENDING = re.compile(r"\brecommending\s+states?\s*:\s*(?P<names>.+?)\s*[.;]?\s*$", re.IGNORECASE | re.DOTALL)
 _LONGEST_JOIN = 4
+# The State's UN short names: English first, then French and Spanish (empty where not loaded).
+_NAME_FIELDS = ("name", "name_fr", "name_es")
 
 
 def state_key(name: str) -> str:
@@ -45,23 +48,32 @@ def _inverted(name: str) -> str | None:
     return f"{after} {before}" if before and after else None
 
 
+def _other_names(state: State) -> list[str]:
+    """The State's short names in the other languages (French, Spanish) that are set."""
+    return [name for field in _NAME_FIELDS[1:] if (name := getattr(state, field, ""))]
+
+
 class StateMatcher:
     """Every State's names, read once (two queries), to match any number of names without more."""
 
     def __init__(self, states: Iterable[State] | None = None, aliases: Iterable[tuple[str, int]] | None = None):
-        states = list(State.objects.only("pk", "code", "name") if states is None else states)
+        states = list(State.objects.only("pk", "code", *_NAME_FIELDS) if states is None else states)
         if aliases is None:
             aliases = StateAlias.objects.values_list("name", "state_id")
         self.by_pk = {state.pk: state for state in states}
         self._keys: dict[str, State] = {}
         for state in states:
             self._keys[state_key(state.name)] = state
+        # The French and Spanish short names, where they do not already name another State.
+        for state in states:
+            for name in _other_names(state):
+                self._keys.setdefault(state_key(name), state)
         for name, state_pk in aliases:
             if state_pk in self.by_pk:
                 self._keys.setdefault(state_key(name), self.by_pk[state_pk])
         implied: dict[str, set[int]] = {}
         for state in states:
-            for form in _implied_forms(state.name):
+            for form in (form for name in (state.name, *_other_names(state)) for form in _implied_forms(name)):
                 implied.setdefault(state_key(form), set()).add(state.pk)
         for key, pks in implied.items():
             # A form two States would share names neither.

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from reviews.models import (
     GENEVA,
@@ -127,6 +128,8 @@ class LoadReport:
     limits: int = 0
     # Other names of States (state-aliases.csv) that recommendation imports match; not in ``lines()``.
     state_aliases: int = 0
+    # Names of States in French or Spanish (state-names.csv) filled in where they were empty.
+    state_names: int = 0
     # Existing rows in which empty fields were filled from the data (nothing set is ever replaced).
     filled: int = 0
     # States whose review in a cycle already exists (perhaps moved by an admin), left as they are.
@@ -144,6 +147,15 @@ class LoadReport:
             _("Created %(count)s reviews.") % {"count": self.reviews},
             _("Created %(count)s document limits.") % {"count": self.limits},
         ]
+        if self.state_names:
+            lines.append(
+                ngettext(
+                    "Filled in %(count)s name of a State in French or Spanish.",
+                    "Filled in %(count)s names of States in French or Spanish.",
+                    self.state_names,
+                )
+                % {"count": self.state_names}
+            )
         if self.filled:
             lines.append(_("Filled in empty fields of %(count)s existing rows.") % {"count": self.filled})
         if self.reviews_kept:
@@ -299,7 +311,8 @@ def reference_data_load(*, data_dir: Path = DEFAULT_DATA_DIR) -> LoadReport:
     Working Group dates, both together, its source and its deadlines; a review's deadlines, its place
     in the session's order, the session it was rescheduled from, and its status with its note while
     the note is empty), which brings a database loaded from older data up to date. The reviews it
-    creates follow their session's milestones. The other names of States (state-aliases.csv) that
+    creates follow their session's milestones. The States' names in French and Spanish
+    (state-names.csv) fill those that are empty. The other names of States (state-aliases.csv) that
     are missing are created, by name. Running it twice creates and fills nothing the second time.
     """
     data_dir = Path(data_dir)
@@ -307,6 +320,7 @@ def reference_data_load(*, data_dir: Path = DEFAULT_DATA_DIR) -> LoadReport:
     with transaction.atomic():
         _load_regional_groups(data_dir / "regional-groups.csv", report)
         aliases = _load_states(data_dir / "states.csv", report)
+        _load_state_names(data_dir / "state-names.csv", report)
         _load_state_aliases(data_dir / "state-aliases.csv", report)
         cycle_sessions = _load_cycles(data_dir / "cycles.csv", report)
         statuses = _read_review_statuses(data_dir / "review-status.csv")
@@ -372,6 +386,48 @@ def _load_states(path: Path, report: LoadReport) -> dict[str, str]:
             )
             report.group_memberships += 1
     return aliases
+
+
+# The columns of state-names.csv that fill a State's field: the UN short name in that language.
+STATE_NAME_COLUMNS = {"fr": "name_fr", "es": "name_es"}
+
+
+def _load_state_names(path: Path, report: LoadReport) -> None:
+    """Fill the empty French and Spanish names of the States from state-names.csv (a data folder
+    without the file fills none); a name an admin has set stays."""
+    if not Path(path).exists():
+        return
+    states = {state.code: state for state in State.objects.only("pk", "code", *STATE_NAME_COLUMNS.values())}
+    max_length = State._meta.get_field("name_fr").max_length
+    errors = _Errors()
+    changed: dict[str, State] = {}
+    for line, row in _rows(path, columns=("code", *STATE_NAME_COLUMNS), errors=errors):
+        state = states.get(row["code"])
+        if state is None:
+            message = _("“%(code)s” is not the code of a State.") % {"code": row["code"]}
+            errors.add(path=path, line=line, message=message)
+            continue
+        for column, field_name in STATE_NAME_COLUMNS.items():
+            name = " ".join(row[column].split())
+            if not name or getattr(state, field_name):
+                continue
+            if len(name) > max_length:
+                errors.add(
+                    path=path,
+                    line=line,
+                    message=_("the name “%(name)s” is longer than %(max)s characters.")
+                    % {"name": name, "max": max_length},
+                )
+                continue
+            setattr(state, field_name, name)
+            changed[state.code] = state
+            report.state_names += 1
+    errors.raise_any()
+    if changed:
+        now = timezone.now()
+        for state in changed.values():
+            state.updated_at = now
+        State.objects.bulk_update(changed.values(), [*STATE_NAME_COLUMNS.values(), "updated_at"])
 
 
 def _load_state_aliases(path: Path, report: LoadReport) -> None:

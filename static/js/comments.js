@@ -3,8 +3,14 @@
 // name in a comment offers the coalition's members (an ARIA listbox driven from the keyboard). Without
 // this script the quote is typed or pasted and the "Notify" list chooses whom to tell.
 
+// Django's JavaScriptCatalog (templates/base.html loads it before this module); the fallbacks keep
+// the English text if it failed to load.
 const gettext = window.gettext || ((text) => text);
-const interpolate = window.interpolate || ((text) => text);
+const ngettext = window.ngettext || ((one, many, count) => (count === 1 ? one : many));
+const interpolate = window.interpolate
+  ? (text, values) => window.interpolate(text, values, true)
+  : (text, values) => text.replace(/%\((\w+)\)s/g, (_, name) => values[name]);
+const numberFormat = new Intl.NumberFormat(document.documentElement.lang || undefined, { useGrouping: "always" });
 const QUOTE_MAX = 1000;
 // "@" at the start or after a character that is no part of a word, then what is typed of the name.
 const MENTION = /(?:^|[^\p{L}\p{N}_@])@([^@\n]{0,40})$/u;
@@ -99,7 +105,7 @@ function setUpMentions(panel, textarea) {
       form.append(input);
     }
     close();
-    announce(panel, interpolate(gettext("%s will be told of your comment."), [member.name]));
+    announce(panel, interpolate(gettext("%(name)s will be told of your comment."), { name: member.name }));
   };
 
   const show = (found) => {
@@ -111,7 +117,9 @@ function setUpMentions(panel, textarea) {
       item.className = "list-group-item list-group-item-action";
       item.setAttribute("role", "option");
       item.setAttribute("aria-selected", "false");
-      item.textContent = member.organisation ? `${member.name} (${member.organisation})` : member.name;
+      item.textContent = member.organisation
+        ? interpolate(gettext("%(name)s (%(organisation)s)"), { name: member.name, organisation: member.organisation })
+        : member.name;
       item.addEventListener("mousedown", (event) => {
         event.preventDefault(); // keep the focus in the text
         choose(index);
@@ -123,9 +131,14 @@ function setUpMentions(panel, textarea) {
     announce(
       panel,
       found.length
-        ? interpolate(gettext("%s members found: arrow keys to choose, Enter to mention, Escape to close."), [
-            found.length,
-          ])
+        ? interpolate(
+            ngettext(
+              "%(count)s member found: arrow keys to choose, Enter to mention, Escape to close.",
+              "%(count)s members found: arrow keys to choose, Enter to mention, Escape to close.",
+              found.length,
+            ),
+            { count: numberFormat.format(found.length) },
+          )
         : gettext("No member has that name."),
     );
   };

@@ -6,6 +6,7 @@ import { Extension } from "django-prose-editor/editor"
 
 export { Footnote } from "./footnote-extension.js"
 export { PasteCleanup } from "./paste-cleanup.js"
+export { MenuLabels } from "./menu-labels.js"
 
 // Tiptap injects a <style> element with its base rules, which the site's Content Security Policy
 // (style-src 'self', no 'unsafe-inline') blocks. This turns that off before the view is created

@@ -9,6 +9,10 @@
 import { Node, Plugin } from "django-prose-editor/editor"
 
 const gettext = window.gettext || ((text) => text)
+const interpolate = window.interpolate
+  ? (text, values) => window.interpolate(text, values, true)
+  : (text, values) => text.replace(/%\((\w+)\)s/g, (_, name) => values[name])
+const numberFormat = new Intl.NumberFormat(document.documentElement.lang || undefined, { useGrouping: "always" })
 let dialogCount = 0
 
 // Collapses the whitespace of a note, as a reader sees it.
@@ -85,7 +89,10 @@ function labelCalls(root) {
   root.querySelectorAll("span.footnote-call").forEach((call, index) => {
     const number = index + 1
     call.dataset.number = String(number)
-    call.setAttribute("aria-label", `${gettext("Footnote")} ${number}: ${call.dataset.note || ""}`)
+    call.setAttribute(
+      "aria-label",
+      interpolate(gettext("Footnote %(number)s: %(note)s"), { number: numberFormat.format(number), note: call.dataset.note || "" }),
+    )
   })
 }
 

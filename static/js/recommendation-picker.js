@@ -8,7 +8,10 @@
 
 const gettext = window.gettext || ((text) => text)
 const ngettext = window.ngettext || ((one, many, count) => (count === 1 ? one : many))
-const interpolate = (text, values) => text.replace(/%\((\w+)\)s/g, (_, name) => values[name])
+const interpolate = window.interpolate
+  ? (text, values) => window.interpolate(text, values, true)
+  : (text, values) => text.replace(/%\((\w+)\)s/g, (_, name) => values[name])
+const numberFormat = new Intl.NumberFormat(document.documentElement.lang || undefined, { useGrouping: "always" })
 
 const SEARCH_DELAY = 250 // ms after typing stops
 
@@ -144,7 +147,7 @@ class RecommendationPicker {
     this.input.setAttribute("aria-expanded", String(results.length > 0))
     this.status.textContent = results.length
       ? interpolate(ngettext("%(count)s recommendation found.", "%(count)s recommendations found.", results.length), {
-          count: results.length,
+          count: numberFormat.format(results.length),
         })
       : gettext("No recommendation of this State's earlier reviews matches.")
     this.select(results.length ? 0 : -1)

@@ -14,8 +14,13 @@ const RETRY_MAX = 60000
 const KEEPALIVE_LIMIT = 60000 // bytes: browsers refuse larger keepalive requests
 const DRAFT_PREFIX = "upr-portal:section-draft:"
 
+// Django's JavaScriptCatalog (templates/base.html loads it before this module); the fallbacks keep
+// the English text if it failed to load.
 const gettext = window.gettext || ((text) => text)
-const interpolate = (text, values) => text.replace(/%\((\w+)\)s/g, (_, name) => values[name])
+const ngettext = window.ngettext || ((one, many, count) => (count === 1 ? one : many))
+const interpolate = window.interpolate
+  ? (text, values) => window.interpolate(text, values, true)
+  : (text, values) => text.replace(/%\((\w+)\)s/g, (_, name) => values[name])
 
 const form = document.getElementById("section-form")
 const textarea = form?.querySelector("textarea[name=body]")
@@ -43,8 +48,9 @@ function waitForEditor(textarea) {
 }
 
 const LANGUAGE = document.documentElement.lang || undefined
-// Counts as every page shows them (4,712 in English), in the page's language.
-const numberFormat = new Intl.NumberFormat(LANGUAGE)
+// Counts as every page shows them, in the page's language: 4,712 in English, 4 712 in French, 4.712 in
+// Spanish ("always": Spanish leaves four-digit numbers ungrouped by default).
+const numberFormat = new Intl.NumberFormat(LANGUAGE, { useGrouping: "always" })
 const n = (value) => numberFormat.format(value)
 // Every time the portal shows is Geneva time, and says so (upr_portal/templatetags/geneva_time.py).
 const GENEVA = "Europe/Zurich"
@@ -59,11 +65,13 @@ const calendar = new Intl.DateTimeFormat(LANGUAGE, {
   timeZone: GENEVA,
 })
 const inGeneva = (text) => interpolate(gettext("%(when)s Geneva time"), { when: text })
-const OVER = {
-  budget: [gettext("%(over)s word over the budget"), gettext("%(over)s words over the budget")],
-  limit: [gettext("%(over)s word over the limit"), gettext("%(over)s words over the limit")],
-}
-const wordsOver = (over, what) => interpolate(OVER[what][over === 1 ? 0 : 1], { over: n(over) })
+const wordsOver = (over, what) =>
+  interpolate(
+    what === "budget"
+      ? ngettext("%(over)s word over the budget", "%(over)s words over the budget", over)
+      : ngettext("%(over)s word over the limit", "%(over)s words over the limit", over),
+    { over: n(over) },
+  )
 const timeOf = (iso) => (iso ? inGeneva(clock.format(new Date(iso))) : "")
 const dateTimeOf = (when) => inGeneva(calendar.format(new Date(when)))
 
@@ -179,20 +187,47 @@ class SectionEditor {
     const submission = document.getElementById("submission-count")
     const over = []
 
-    let text = interpolate(gettext("This section: %(total)s words (%(body)s in the text, %(notes)s in notes)"), {
-      total: n(count.body + count.notes),
-      body: n(count.body),
-      notes: n(count.notes),
-    })
-    if (!this.notesCount) text += gettext(" – notes are not counted against the limit")
+    // Each part is one whole sentence for the translators; only the parts are joined by " · ".
+    const sectionTotal = count.body + count.notes
+    const words = { total: n(sectionTotal), body: n(count.body), notes: n(count.notes) }
+    const parts = [
+      interpolate(
+        this.notesCount
+          ? ngettext(
+              "This section: %(total)s word (%(body)s in the text, %(notes)s in notes)",
+              "This section: %(total)s words (%(body)s in the text, %(notes)s in notes)",
+              sectionTotal,
+            )
+          : ngettext(
+              "This section: %(total)s word (%(body)s in the text, %(notes)s in notes) – notes are not counted against the limit",
+              "This section: %(total)s words (%(body)s in the text, %(notes)s in notes) – notes are not counted against the limit",
+              sectionTotal,
+            ),
+        words,
+      ),
+    ]
     const sectionOver = this.budget !== null && counted > this.budget
     if (this.budget !== null) {
-      text += sectionOver
-        ? interpolate(gettext(" · budget %(budget)s: "), { budget: n(this.budget) }) + wordsOver(counted - this.budget, "budget")
-        : interpolate(gettext(" · budget %(budget)s: %(left)s words left"), { budget: n(this.budget), left: n(this.budget - counted) })
-      if (sectionOver) over.push(wordsOver(counted - this.budget, "budget"))
+      const excess = counted - this.budget
+      const left = this.budget - counted
+      parts.push(
+        sectionOver
+          ? interpolate(
+              ngettext(
+                "budget %(budget)s: %(over)s word over the budget",
+                "budget %(budget)s: %(over)s words over the budget",
+                excess,
+              ),
+              { budget: n(this.budget), over: n(excess) },
+            )
+          : interpolate(ngettext("budget %(budget)s: %(left)s word left", "budget %(budget)s: %(left)s words left", left), {
+              budget: n(this.budget),
+              left: n(left),
+            }),
+      )
+      if (sectionOver) over.push(wordsOver(excess, "budget"))
     }
-    section.textContent = text
+    section.textContent = parts.join(" · ")
     section.dataset.body = count.body
     section.dataset.notes = count.notes
     section.classList.toggle("is-over", sectionOver)
@@ -202,15 +237,24 @@ class SectionEditor {
     const limitOver = this.limit !== null && total > this.limit
     submission.textContent =
       this.limit === null
-        ? interpolate(gettext("Submission: %(total)s words"), { total: n(total) })
+        ? interpolate(ngettext("Submission: %(total)s word", "Submission: %(total)s words", total), { total: n(total) })
         : limitOver
-          ? interpolate(gettext("Submission: %(total)s of %(limit)s words: "), { total: n(total), limit: n(this.limit) }) +
-            wordsOver(total - this.limit, "limit")
-          : interpolate(gettext("Submission: %(total)s of %(limit)s words (%(left)s left)"), {
-              total: n(total),
-              limit: n(this.limit),
-              left: n(this.limit - total),
-            })
+          ? interpolate(
+              ngettext(
+                "Submission: %(total)s of %(limit)s words: %(over)s word over the limit",
+                "Submission: %(total)s of %(limit)s words: %(over)s words over the limit",
+                total - this.limit,
+              ),
+              { total: n(total), limit: n(this.limit), over: n(total - this.limit) },
+            )
+          : interpolate(
+              ngettext(
+                "Submission: %(total)s of %(limit)s words (%(left)s left)",
+                "Submission: %(total)s of %(limit)s words (%(left)s left)",
+                this.limit - total,
+              ),
+              { total: n(total), limit: n(this.limit), left: n(this.limit - total) },
+            )
     submission.dataset.total = total
     submission.classList.toggle("is-over", limitOver)
     submission.hidden = false
@@ -311,17 +355,21 @@ class SectionEditor {
     const draft = different[0]
     const panel = document.getElementById("restore-offer")
     const when = dateTimeOf(draft.savedAt)
-    let detail = interpolate(gettext("Written at %(when)s, based on version %(version)s."), { when, version: draft.baseVersion })
+    // Whole sentences, one after the other.
+    const sentences = [
+      interpolate(gettext("Written at %(when)s, based on version %(version)s."), { when, version: draft.baseVersion }),
+    ]
     if (draft.baseVersion !== this.baseVersion)
-      detail +=
-        " " +
+      sentences.push(
         interpolate(
           gettext("The section is now at version %(version)s: after restoring, saving will show both texts for you to merge."),
           { version: this.baseVersion },
-        )
-    const words = countHtml(draft.body)
-    detail += " " + interpolate(gettext("It has %(words)s words."), { words: n(words.body + words.notes) })
-    document.getElementById("restore-detail").textContent = detail
+        ),
+      )
+    const counts = countHtml(draft.body)
+    const words = counts.body + counts.notes
+    sentences.push(interpolate(ngettext("It has %(words)s word.", "It has %(words)s words.", words), { words: n(words) }))
+    document.getElementById("restore-detail").textContent = sentences.join(" ")
     panel.hidden = false
     const close = () => {
       panel.hidden = true

@@ -153,10 +153,22 @@ def document_content(submission, *, today: datetime.date | None = None) -> Docum
         body=sum(s.words.body for s in sections) + summary_words,
         notes=sum(s.words.notes for s in sections),
     )
+    # Every fixed text and name in the submission's language, whoever asked for the document.
     with translation.override(submission.language):
+        state_name = review.state.local_name
+        organisations = tuple(
+            SignatoryOrganisation(
+                name=o.name,
+                acronym=o.acronym,
+                city=o.city,
+                country=o.country.local_name,
+                description=o.description.strip(),
+            )
+            for o in document_signatories(submission)
+        )
         title = document_title(
             joint=submission.kind == Submission.Kind.JOINT,
-            state=review.state.name,
+            state=state_name,
             session=review.session.number,
             cycle=review.session.cycle.number,
             kind=submission.kind,
@@ -167,20 +179,11 @@ def document_content(submission, *, today: datetime.date | None = None) -> Docum
         title=title,
         coalition_name=submission.coalition.name,
         coalition_logo_path=logo_path(submission.coalition),
-        state_name=review.state.name,
+        state_name=state_name,
         session_number=review.session.number,
         cycle_number=review.session.cycle.number,
         date=today or geneva_today(),
-        organisations=tuple(
-            SignatoryOrganisation(
-                name=o.name,
-                acronym=o.acronym,
-                city=o.city,
-                country=o.country.name,
-                description=o.description.strip(),
-            )
-            for o in document_signatories(submission)
-        ),
+        organisations=organisations,
         contact_name=submission.contact_name,
         contact_email=submission.contact_email,
         executive_summary=submission.executive_summary.strip(),
@@ -194,12 +197,19 @@ def document_content(submission, *, today: datetime.date | None = None) -> Docum
     )
 
 
-def ordinal(number: int, *, feminine: bool = False) -> str:
-    """The number as an ordinal in the active language: 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st...
+# The grammatical gender of the nouns the ordinals qualify: "52e session" is feminine in French, but
+# Spanish counts "períodos de sesiones", masculine ("52.º período de sesiones").
+FEMININE_NOUNS = {"fr": {"session"}, "es": set()}
+
+
+def ordinal(number: int, *, noun: str = "") -> str:
+    """The number as an ordinal in the active language, agreeing with ``noun`` ("session", "cycle"):
+    1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st...
 
     French writes 1er (1re for a feminine noun) and 2e; Spanish 1.º (1.ª). The one place for this rule.
     """
     language = (translation.get_language() or "en").split("-")[0]
+    feminine = noun in FEMININE_NOUNS.get(language, set())
     if language == "fr":
         if number == 1:
             return "1re" if feminine else "1er"
@@ -215,9 +225,8 @@ def document_title(*, joint: bool, state: str, session: int, cycle: int, kind: s
     report (``kind`` "mid_term") is titled after the review whose recommendations it follows up."""
     values = {
         "state": state,
-        # A session is feminine in French ("52e session") and a cycle masculine ("4e cycle").
-        "session": ordinal(session, feminine=True),
-        "cycle": ordinal(cycle),
+        "session": ordinal(session, noun="session"),
+        "cycle": ordinal(cycle, noun="cycle"),
     }
     if kind == Submission.Kind.MID_TERM:
         return (

@@ -37,7 +37,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.dateformat import format as format_date
+from django.utils.formats import date_format as format_date
 from django.utils.translation import gettext as _
 
 from submissions.documents.content import Block, DocumentContent, Footnote, SignatoryOrganisation
@@ -289,7 +289,7 @@ class _DocxWriter:
         run.bold = True
         run.font.size = Pt(14)
         self._styled_paragraph("Title").add_run(_plain(content.title))
-        date = self.document.add_paragraph(format_date(content.date, "j F Y"))
+        date = self.document.add_paragraph(format_date(content.date, "DATE_FORMAT"))
         date.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
         if content.organisations:

@@ -18,7 +18,7 @@ from pathlib import Path
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.dateformat import format as format_date
+from django.utils.formats import date_format as format_date
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -74,7 +74,7 @@ def document_html(content: DocumentContent, *, over_limit: bool = False) -> str:
             "over_limit_mark": mark_safe(css_content(_("DRAFT - OVER LIMIT"))),  # noqa: S308 - escaped
             "subject": _("Stakeholder submission by %(coalition)s to the Universal Periodic Review of %(state)s")
             % {"coalition": content.coalition_name, "state": content.state_name},
-            "date": format_date(content.date, "j F Y"),
+            "date": format_date(content.date, "DATE_FORMAT"),
             "logo": logo_data_uri(content.coalition_logo_path),
             "summary_paragraphs": _paragraphs(content.executive_summary),
             "sections": [_section(section, notes) for section in content.sections],

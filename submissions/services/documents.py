@@ -291,7 +291,11 @@ def _generate(document: GeneratedDocument, stored: list[str]) -> None:
 def _generate_kind(document: GeneratedDocument, stored: list[str]) -> None:
     """The job for the other kinds: their producer makes the PDF, the job stores it and tells who asked."""
     _step(document, Status.COUNTING, Status.RENDERING_PDF)
-    produced = document_kind(document.kind).produce(document)
+    # A coalition's own documents (matrix, factsheets) speak the language of the person who asked;
+    # a submission's speak the submission's (submissions/documents/content.py).
+    person = document.requested_by
+    with translation.override(getattr(person, "language", "") or settings.LANGUAGE_CODE):
+        produced = document_kind(document.kind).produce(document)
     stem = _ascii_part(produced.file_stem) or document.kind
     try:
         document.pdf.save(f"{stem}.pdf", ContentFile(produced.pdf), save=False)

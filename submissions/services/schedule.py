@@ -29,7 +29,7 @@ MILESTONE_LABELS = dict(SECTION_MILESTONES)
 
 
 def _shown(moment: datetime.datetime) -> str:
-    return formats.date_format(moment.astimezone(GENEVA), "j F Y, H:i")
+    return formats.date_format(moment.astimezone(GENEVA), "DATETIME_FORMAT")
 
 
 def milestone_problems(

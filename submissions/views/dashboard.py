@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from submissions.dashboard import (
@@ -107,7 +108,8 @@ def _moment(value) -> str:
 def csv_header(table: str) -> list[str]:
     if table == "sections":
         return [
-            *(_("Number"), _("Section"), _("Cluster"), _("Lead organisation"), _("State"), _("Words")),
+            *(_("Number"), _("Section"), _("Cluster"), _("Lead organisation")),
+            *(pgettext("where a section is in its workflow", "State"), _("Words")),
             *(_("Budget"), _("Over budget"), _("Next deadline"), _("Next deadline (Geneva time)"), _("Late")),
         ]
     first = [_("Organisation")] if table == "organisations" else [_("Person"), _("Organisation")]

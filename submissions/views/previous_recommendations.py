@@ -50,7 +50,9 @@ def citation_text(recommendation: UPRRecommendation) -> str:
 
 def _states(recommendation: UPRRecommendation) -> str:
     states = [
-        _("%(state)s (observer)") % {"state": state.name} if state.status == state.Status.OBSERVER else state.name
+        _("%(state)s (observer)") % {"state": state.local_name}
+        if state.status == state.Status.OBSERVER
+        else state.local_name
         for state in recommendation.recommending_states.all()
     ]
     return ", ".join(states) or recommendation.recommending_states_text

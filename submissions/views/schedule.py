@@ -7,7 +7,7 @@ then the same values are sent again to apply them ("apply"), in one transaction.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from submissions.errors import SubmissionError
@@ -49,9 +49,12 @@ def sections_schedule(request, pk: int):
             else:
                 messages.success(
                     request,
-                    _("The milestones of %(count)d sections are set.") % {"count": count}
-                    if count != 1
-                    else _("The milestones of 1 section are set."),
+                    ngettext(
+                        "The milestones of %(count)d section are set.",
+                        "The milestones of %(count)d sections are set.",
+                        count,
+                    )
+                    % {"count": count},
                 )
                 return redirect("submissions:detail", pk=pk)
         context["plan"] = services.schedule_plan(submission=submission, sections=data["sections"], rules=data["rules"])

@@ -310,18 +310,19 @@ def test_toolbar_and_footnote_dialog_work_from_the_keyboard(live_server, page: P
     sign_in(page.context, live_server, setup.user)
     editor = open_editor(page, setup.url)
     for name in (
-        "bold",
-        "italic",
-        "heading 2",
-        "heading 3",
-        "heading 4",
-        "unordered list",
-        "ordered list",
-        "blockquote",
-        "insert link",
-        "Insert table",
+        # The portal names the package's buttons (static/js/menu-labels.js), in the page's language.
+        "Bold",
+        "Italic",
+        "Heading 2",
+        "Heading 3",
+        "Heading 4",
+        "Bulleted list",
+        "Numbered list",
+        "Block quote",
+        "Insert a link",
+        "Insert a table",
         "Footnote",
-        "undo",
+        "Undo",
     ):
         expect(page.locator(".prose-menubar").get_by_role("button", name=name, exact=True)).to_have_count(1)
 

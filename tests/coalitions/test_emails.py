@@ -141,9 +141,14 @@ def test_mail_failure_is_told_to_every_active_coordinator_and_no_one_else(world)
     told = coordinators_tell_mail_failure(message)
 
     mail_url = reverse("coalitions:mail", args=[world.coalition.pk])
+    english = (f"An email to {message.to_email} could not be delivered", "Reminder: The address is wrong.")
+    # Each in their own language: the second coordinator reads French.
+    french = (
+        f"Un courriel adressé à {message.to_email} n'a pas pu être distribué",
+        "Reminder\u00a0: The address is wrong.",
+    )
     assert sorted((n.user_id, n.title, n.body, n.url) for n in told) == sorted(
-        (user.pk, f"An email to {message.to_email} could not be delivered", "Reminder: The address is wrong.", mail_url)
-        for user in (world.people["coordinator"], second)
+        [(world.people["coordinator"].pk, *english, mail_url), (second.pk, *french, mail_url)]
     )
     assert Notification.objects.count() == 2
 

@@ -200,3 +200,29 @@ def test_reminder_email_says_a_date_of_a_provisional_session_is_provisional(site
         "confirmed the session's dates yet."
     )
     assert (email.body.splitlines()[2], sentence in email.alternatives[0].content) == (sentence, True)
+
+
+def test_reminder_email_in_the_recipients_language_spanish(site_url):
+    """A Spanish-speaking member gets the reminder in Spanish: words, State name, date and time; nothing English."""
+    review = review_due(DEADLINE, state="Atlantis")
+    review.state.name_es = "Atlántida"
+    review.state.save(update_fields=["name_es"])
+    coalition = coalition_on(review, name="Atlantis UPR Coalition")
+    person = UserFactory(email="a@example.org", full_name="Amina Achieng", language="es")
+    MembershipFactory(coalition=coalition, user=person)
+
+    send_all(reminders_scan(now=geneva(2026, 3, 2, 8)))
+
+    [email] = mail.outbox
+    assert email.subject.startswith("Acción necesaria: ")
+    assert "Atlántida" in email.subject
+    assert "vence en 7 días" in email.subject
+    lines = email.body.splitlines()
+    assert lines[0] == "Hola, Amina Achieng:"
+    assert "el 9 de marzo de 2026, 23:59, hora de Ginebra." in lines[2]
+    assert lines[3] == "Faltan 7 días."
+    html = email.alternatives[0].content
+    assert '<html lang="es">' in html
+    assert "Abrir la página correspondiente" in html
+    for english in ("Dear", "Action needed", "Geneva time", "That is in", "You receive this reminder", "March"):
+        assert english not in email.subject + email.body + html, english

@@ -225,6 +225,7 @@ def test_load_reference_data_command_prints_a_report():
         "Created 28 Working Group sessions.",  # sessions-cycle3.csv (14) and sessions-cycle4.csv (14)
         "Created 192 reviews.",
         "Created 16 document limits.",
+        "Filled in 390 names of States in French or Spanish.",  # state-names.csv: 195 States, 2 names each
     ]
 
 

@@ -103,7 +103,7 @@ def test_history_labels_its_compare_controls(world, section, client):
     assertContains(
         response,
         '<a class="btn btn-sm btn-outline-secondary" href="?a=2&amp;b=3&amp;page=1#diff-heading">'
-        'Changes<span class="visually-hidden"> in version 3</span></a>',
+        '<span aria-hidden="true">Changes</span><span class="visually-hidden">Changes in version 3</span></a>',
     )
 
 

@@ -114,7 +114,7 @@ def test_convert_drops_images_and_says_so(tmp_path):
     converted = convert_docx(word_file(build))
 
     assert converted.html == "<p>Before the picture.</p>"
-    assert converted.warnings == ("1 image(s) left out: a submission is text under a word limit.",)
+    assert converted.warnings == ("1 image left out: a submission is text under a word limit.",)
 
 
 def test_convert_passes_on_mammoths_warnings():

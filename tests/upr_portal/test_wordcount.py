@@ -12,6 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from tests.submissions import random_markup
 from upr_portal import wordcount
@@ -181,3 +182,12 @@ def test_count_html_of_a_long_submission_counts_every_word():
     footnote = '<p>Claim.<span data-footnote="">See <em>ibid.</em>, para. 4.</span></p>'
     document = "<h2>Title</h2>" + paragraph * 750 + footnote * 50
     assert count_html(document) == WordCount(body=1 + 8 * 750 + 50, notes=4 * 50)
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es"])
+def test_count_is_the_same_in_every_language(language):
+    """One rule whatever the page's or the document's language (French elisions, Spanish ¿ ¡ included)."""
+    texts = [fixture for fixture in FIXTURES if "text" in fixture]
+    with translation.override(language):
+        counted = [count_words(fixture["text"]) for fixture in texts]
+    assert counted == [fixture["body"] for fixture in texts]

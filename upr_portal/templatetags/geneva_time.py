@@ -16,7 +16,7 @@ import datetime
 
 from django import template
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -24,8 +24,8 @@ from upr_portal.timezones import GENEVA
 
 register = template.Library()
 
-DAY_FORMATS = {"short": "j M Y", "long": "j F Y", "time": "j M Y"}
-TIME_FORMATS = {"short": "j M Y, H:i", "long": "j F Y, H:i", "time": "H:i"}
+DAY_FORMATS = {"short": "SHORT_DATE_FORMAT", "long": "DATE_FORMAT", "time": "SHORT_DATE_FORMAT"}
+TIME_FORMATS = {"short": "SHORT_DATETIME_FORMAT", "long": "DATETIME_FORMAT", "time": "H:i"}
 
 
 def geneva_text(value: datetime.date | datetime.datetime, style: str = "short") -> str:

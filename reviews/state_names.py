@@ -1,0 +1,36 @@
+"""A State's name in the active language where rows are read as values or with ``only()``.
+
+``State.local_name`` and ``by_local_name`` (reviews/models.py) serve model instances and ordering;
+these serve the rest: the fields a deferred load must keep so that ``local_name`` costs no query, the
+local name as a query expression for ``values()``, and a sort key for lists sorted in Python.
+"""
+
+import unicodedata
+
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, NullIf
+
+from reviews.models import local_name_field
+
+# The UN short name in English (the fallback), French and Spanish.
+NAME_FIELDS = ("name", "name_fr", "name_es")
+
+
+def name_fields(prefix: str = "") -> tuple[str, ...]:
+    """The State's name fields behind ``prefix`` ("review__state__"), for ``only()``."""
+    return tuple(f"{prefix}{field}" for field in NAME_FIELDS)
+
+
+def local_name_expression(prefix: str = ""):
+    """The State's name in the active language as an expression, the English one where it is empty:
+    ``.values(state_local_name=local_name_expression("state__"))``."""
+    field = local_name_field()
+    if field == "name":
+        return F(f"{prefix}name")
+    return Coalesce(NullIf(F(f"{prefix}{field}"), Value("")), F(f"{prefix}name"))
+
+
+def name_sort_key(name: str) -> str:
+    """Sort names as a reader of the language expects: "Égypte" among the E, not after "Zimbabwe"."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
