@@ -9,9 +9,9 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Q
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Coalesce, Collate, NullIf
 from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
@@ -34,13 +34,27 @@ def local_name_field(language: str | None = None) -> str:
     return LOCAL_NAME_FIELDS.get(language, "name")
 
 
+def local_name_expression(prefix: str = ""):
+    """The State's name in the active language as an expression, the English one where it is empty:
+    ``.values(state_local_name=local_name_expression("state__"))``."""
+    field = local_name_field()
+    if field == "name":
+        return F(f"{prefix}name")
+    return Coalesce(NullIf(F(f"{prefix}{field}"), models.Value("")), F(f"{prefix}name"))
+
+
+# Names sorted as a reader expects ("Égypte" among the E, not after "Zimbabwe"): ICU's root collation
+# on PostgreSQL (the databases are created with the byte order of C.UTF-8), and on SQLite a collation
+# the reviews app registers on each connection (reviews/apps.py).
+NAME_COLLATIONS = {"postgresql": "und-x-icu", "sqlite": "upr_names"}
+
+
 def by_local_name(prefix: str = ""):
     """An order_by() expression sorting States by their name in the active language, e.g.
     ``reviews.order_by(by_local_name("state__"))``; the English name stands in where one is missing."""
-    field = local_name_field()
-    if field == "name":
-        return F(f"{prefix}name").asc()
-    return Coalesce(NullIf(F(f"{prefix}{field}"), models.Value("")), F(f"{prefix}name")).asc()
+    expression = local_name_expression(prefix)
+    collation = NAME_COLLATIONS.get(connection.vendor)
+    return (Collate(expression, collation) if collation else expression).asc()
 
 
 DEFAULT_DEADLINE_TIME = datetime.time(23, 59)

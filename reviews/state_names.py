@@ -7,10 +7,9 @@ local name as a query expression for ``values()``, and a sort key for lists sort
 
 import unicodedata
 
-from django.db.models import F, Value
-from django.db.models.functions import Coalesce, NullIf
+from reviews.models import local_name_expression
 
-from reviews.models import local_name_field
+__all__ = ["NAME_FIELDS", "local_name_expression", "name_fields", "name_sort_key"]
 
 # The UN short name in English (the fallback), French and Spanish.
 NAME_FIELDS = ("name", "name_fr", "name_es")
@@ -19,15 +18,6 @@ NAME_FIELDS = ("name", "name_fr", "name_es")
 def name_fields(prefix: str = "") -> tuple[str, ...]:
     """The State's name fields behind ``prefix`` ("review__state__"), for ``only()``."""
     return tuple(f"{prefix}{field}" for field in NAME_FIELDS)
-
-
-def local_name_expression(prefix: str = ""):
-    """The State's name in the active language as an expression, the English one where it is empty:
-    ``.values(state_local_name=local_name_expression("state__"))``."""
-    field = local_name_field()
-    if field == "name":
-        return F(f"{prefix}name")
-    return Coalesce(NullIf(F(f"{prefix}{field}"), Value("")), F(f"{prefix}name"))
 
 
 def name_sort_key(name: str) -> str:

@@ -115,6 +115,17 @@ def test_state_shows_its_english_name_where_the_translation_is_empty(reference_d
         assert [str(state) for state in states.order_by(by_local_name())] == ["Algeria", "Austria", "Germany"]
 
 
+def test_names_sort_with_their_accents_as_a_reader_expects(reference_data):
+    """ "Égypte" and "État de Palestine" among the E, "Îles Marshall" among the I: the database sorts names
+    with ICU's collation on PostgreSQL and the portal's own on SQLite, not byte by byte."""
+    states = State.objects.filter(code__in=["ZWE", "EGY", "ESP", "PSE", "MHL", "IND", "ECU"])
+
+    with translation.override("fr"):
+        names = [str(state) for state in states.order_by(by_local_name())]
+
+    assert names == ["Égypte", "Équateur", "Espagne", "État de Palestine", "Îles Marshall", "Inde", "Zimbabwe"]
+
+
 def test_recommendation_import_resolves_french_and_spanish_names(reference_data):
     matcher = StateMatcher()
     text = "Ratifier le Protocole facultatif (Royaume-Uni de Grande-Bretagne et d'Irlande du Nord) (Bolivie);"
