@@ -295,9 +295,14 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
 
 
 @transaction.atomic
-def invitation_accept_as_new_user(*, invitation: Invitation, full_name: str, password: str) -> tuple[User, Membership]:
-    """Creates the account for the invited address, then accepts. Atomic."""
+def invitation_accept_as_new_user(
+    *, invitation: Invitation, full_name: str, password: str, language: str = ""
+) -> tuple[User, Membership]:
+    """Creates the account for the invited address, speaking ``language`` (one the portal offers, or
+    its default), then accepts. Atomic."""
     if User.objects.filter(email__iexact=invitation.email).exists():
         raise CoalitionError(_("An account already uses this address: sign in to accept the invitation."))
-    user = User.objects.create_user(invitation.email, password, full_name=full_name)
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    user = User.objects.create_user(invitation.email, password, full_name=full_name, language=language)
     return user, invitation_accept(invitation=invitation, user=user)

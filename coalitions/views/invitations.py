@@ -158,7 +158,11 @@ def invitation_accept(request, token: str):
     if request.method == "POST" and form.is_valid():
         try:
             user, _membership = services.invitation_accept_as_new_user(
-                invitation=invitation, full_name=form.cleaned_data["full_name"], password=form.cleaned_data["password1"]
+                invitation=invitation,
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"],
+                # The language the person read the invitation page in becomes theirs.
+                language=request.LANGUAGE_CODE,
             )
         except CoalitionError as error:
             form.add_error(None, error)

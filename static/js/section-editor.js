@@ -277,7 +277,7 @@ class SectionEditor {
   // The status is a polite live region: it is announced when its words change, never while typing.
   setStatus(state, message = "") {
     const texts = {
-      saved: this.savedAt ? interpolate(gettext("Saved at %(time)s"), { time: timeOf(this.savedAt) }) : gettext("Saved"),
+      saved: this.savedAt ? interpolate(gettext("Saved at %(time)s"), { time: timeOf(this.savedAt) }) : pgettext("the editor's save status", "Saved"),
       dirty: gettext("Unsaved changes"),
       saving: gettext("Saving…"),
       retrying: gettext("Not saved – retrying"),

@@ -578,3 +578,18 @@ def test_invitation_through_the_name_of_another_coalitions_organisation_reveals_
     assert invitation.organisation != outside
     assert (invitation.organisation.name, invitation.organisation.city) == (outside.name, "Accra")
     assert list(Organisation.objects.filter(name=outside.name).order_by("pk")) == [outside, invitation.organisation]
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "expected"), [("fr-FR,fr;q=0.9", "fr"), ("es-CO,es;q=0.9", "es"), ("de", "en")]
+)
+def test_new_account_speaks_the_language_the_invitation_was_accepted_in(
+    world, django_capture_on_commit_callbacks, accept_language, expected
+):
+    _invitation, link = invite(world, django_capture_on_commit_callbacks)
+    client = Client(headers={"accept-language": accept_language})
+
+    response = create_account(client, link)
+
+    assert response.status_code == 302
+    assert User.objects.get(email="invitee.two@example.org").language == expected
