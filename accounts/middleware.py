@@ -7,6 +7,15 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 
+def _own_setting(request, field: str) -> str:
+    """A signed-in person's own setting (User.<field>); "" for everyone else. Without a session cookie
+    nobody is signed in: the session is left untouched, so answers to anonymous requests (calendar
+    feeds, the health check) don't vary on Cookie."""
+    if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
+        return getattr(request.user, field, "")
+    return ""
+
+
 class UserTimezoneMiddleware:
     """Activates the person's time zone for the request; Geneva time (TIME_ZONE) for everyone else.
 
@@ -18,10 +27,7 @@ class UserTimezoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        # Without a session cookie nobody is signed in: the session is left untouched, so answers to
-        # anonymous requests (calendar feeds, the health check) don't vary on Cookie.
-        signed_in = settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated
-        name = getattr(request.user, "timezone", "") if signed_in else ""
+        name = _own_setting(request, "timezone")
         if name:
             try:
                 timezone.activate(zoneinfo.ZoneInfo(name))
@@ -47,8 +53,7 @@ class UserLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        signed_in = settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated
-        language = getattr(request.user, "language", "") if signed_in else ""
+        language = _own_setting(request, "language")
         if language and language in dict(settings.LANGUAGES):
             translation.activate(language)
             request.LANGUAGE_CODE = language
