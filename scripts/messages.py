@@ -27,10 +27,10 @@ DOMAINS = ("django", "djangojs")
 IGNORE = (".venv", "node_modules", "var", "static/vendor", "tests", "scripts", "static/js/wordcount.js")
 
 
-def catalogue_paths():
+def catalogue_paths(locale_dir: Path = LOCALE_DIR):
     for language in LANGUAGES:
         for domain in DOMAINS:
-            yield LOCALE_DIR / language / "LC_MESSAGES" / f"{domain}.po"
+            yield locale_dir / language / "LC_MESSAGES" / f"{domain}.po"
 
 
 # French typography: a no-break space before the high punctuation and inside guillemets. Translators
@@ -89,14 +89,7 @@ def _makemessages() -> None:
 
 def check_catalogues() -> int:
     update_catalogues()
-    problems = []
-    for po_path in catalogue_paths():
-        catalogue = polib.pofile(str(po_path))
-        relative = po_path.relative_to(BASE_DIR)
-        for entry in catalogue.untranslated_entries():
-            problems.append(f"{relative}: untranslated: {entry.msgid!r} ({_where(entry)})")
-        for entry in catalogue.fuzzy_entries():
-            problems.append(f"{relative}: fuzzy: {entry.msgid!r} ({_where(entry)})")
+    problems = catalogue_problems()
     if problems:
         print("\n".join(problems), file=sys.stderr)
         print(
@@ -107,6 +100,23 @@ def check_catalogues() -> int:
         return 1
     print(f"catalogues complete: {', '.join(LANGUAGES)}")
     return 0
+
+
+def catalogue_problems(locale_dir: Path = LOCALE_DIR) -> list[str]:
+    """Every string of the catalogues under ``locale_dir`` left untranslated or fuzzy, and every missing
+    catalogue, one line each."""
+    problems = []
+    for po_path in catalogue_paths(locale_dir):
+        relative = po_path.relative_to(locale_dir.parent)
+        if not po_path.exists():
+            problems.append(f"{relative}: missing")
+            continue
+        catalogue = polib.pofile(str(po_path))
+        for entry in catalogue.untranslated_entries():
+            problems.append(f"{relative}: untranslated: {entry.msgid!r} ({_where(entry)})")
+        for entry in catalogue.fuzzy_entries():
+            problems.append(f"{relative}: fuzzy: {entry.msgid!r} ({_where(entry)})")
+    return problems
 
 
 def _where(entry) -> str:
