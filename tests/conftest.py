@@ -83,6 +83,18 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(autouse=True)
+def _language_of_the_site():
+    """Every test starts in the site's language. A request leaves its language active in the thread (Django's
+    LocaleMiddleware and accounts.middleware.UserLanguageMiddleware activate it and the next request
+    activates its own), so a test after one in French would otherwise read French."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _rate_limits_forgotten():
     """Every test starts with no request counted against any rate limit (accounts/throttles.py)."""
     from django.conf import settings
