@@ -298,4 +298,47 @@ class AuditEvent(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
-        return f"{self.actor} {self.get_action_display()} {self.subject}"
+        return f"{self.actor} {self.description}"
+
+    @property
+    def description(self) -> str:
+        """What was done, in the active language: "changed the role of Amina Diallo"."""
+        if not self.subject:
+            return self.get_action_display()
+        return ACTION_ON_SUBJECT[self.action] % {"subject": self.subject}
+
+
+# What was done to what, as one sentence for the translators ("changed the role of %(subject)s"): the
+# activity page shows it after the person who did it, in the reader's language.
+ACTION_ON_SUBJECT = {
+    AuditEvent.Action.COALITION_CREATED: _("created the coalition %(subject)s"),
+    AuditEvent.Action.COALITION_CHANGED: _("changed the coalition's details %(subject)s"),
+    AuditEvent.Action.INVITED: _("invited %(subject)s"),
+    AuditEvent.Action.INVITATION_RESENT: _("resent the invitation to %(subject)s"),
+    AuditEvent.Action.INVITATION_REVOKED: _("revoked the invitation to %(subject)s"),
+    AuditEvent.Action.INVITATION_ACCEPTED: _("accepted the invitation %(subject)s"),
+    AuditEvent.Action.ROLE_CHANGED: _("changed the role of %(subject)s"),
+    AuditEvent.Action.MEMBER_REMOVED: _("removed %(subject)s"),
+    AuditEvent.Action.ORGANISATION_REMOVED: _("removed the organisation %(subject)s"),
+    AuditEvent.Action.CLUSTER_CREATED: _("created the cluster %(subject)s"),
+    AuditEvent.Action.CLUSTER_CHANGED: _("changed the cluster %(subject)s"),
+    AuditEvent.Action.CLUSTER_DELETED: _("deleted the cluster %(subject)s"),
+    AuditEvent.Action.SUBMISSION_CREATED: _("started the submission %(subject)s"),
+    AuditEvent.Action.SUBMISSION_CHANGED: _("changed the submission %(subject)s"),
+    AuditEvent.Action.SUBMISSION_STEP: _("moved the submission %(subject)s"),
+    AuditEvent.Action.SIGNATORIES_CHANGED: _("changed the signatories of %(subject)s"),
+    AuditEvent.Action.SECTION_ADDED: _("added the section %(subject)s"),
+    AuditEvent.Action.SECTION_CHANGED: _("changed the settings of the section %(subject)s"),
+    AuditEvent.Action.SECTION_DELETED: _("deleted the section %(subject)s"),
+    AuditEvent.Action.SECTIONS_SCHEDULED: _("set the deadlines of sections of %(subject)s"),
+    AuditEvent.Action.SECTION_STEP: _("moved the section %(subject)s"),
+    AuditEvent.Action.SECTION_IMPORTED: _("imported a Word document into %(subject)s"),
+    AuditEvent.Action.SIGN_OFF_OPENED: _("opened sign-off of %(subject)s"),
+    AuditEvent.Action.SIGNED_OFF: _("endorsed %(subject)s"),
+    AuditEvent.Action.SIGN_OFF_DECLINED: _("declined to endorse %(subject)s"),
+    AuditEvent.Action.SIGN_OFFS_INVALIDATED: _("changed the text endorsed in %(subject)s"),
+    AuditEvent.Action.SIGN_OFF_REMINDED: _("reminded the organisations yet to sign %(subject)s"),
+    AuditEvent.Action.COMMENT_RESOLVED: _("resolved a comment on %(subject)s"),
+    AuditEvent.Action.COMMENT_REOPENED: _("reopened a comment on %(subject)s"),
+    AuditEvent.Action.SMART_CONFIRMED: _("confirmed the SMART checklist of a recommendation in %(subject)s"),
+}

@@ -2,6 +2,7 @@
 possible from which state, messages, what is recorded, who is told, and the pages that show it."""
 
 import datetime
+import html
 import re
 
 import pytest
@@ -795,3 +796,19 @@ def test_activity_page_shows_the_steps_readably(world: World, client):
         "The coordinator moved the submission Joint submission on child rights (Final: read-only → Submitted to OHCHR) "
         "· sent on 2026-10-01, reference REF-7" in text
     )
+
+
+def test_activity_page_reads_as_sentences_of_the_readers_language(world: World, client):
+    put(world.section_b, State.SUBMITTED)
+    section_step(
+        section_id=world.section_b.pk, actor=world.people["reviewer"], action="request_changes", message="Shorter."
+    )
+    world.coordinator.language = "fr"
+    world.coordinator.save(update_fields=["language"])
+    client.force_login(world.coordinator)
+
+    response = client.get(reverse("coalitions:activity", args=[world.coalition.pk]))
+
+    text = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
+    assert "The reviewer a changé l'étape de la section Section of B's cluster (Soumise pour relecture →" in text
+    assert "moved the section" not in text
