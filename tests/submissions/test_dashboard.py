@@ -486,8 +486,8 @@ def test_dashboard_at_a_glance_covers_the_whole_submission_whatever_the_filters(
         reverse("submissions:dashboard", args=[board.submission.pk]), {"state": "approved", "late": "on"}
     )
     page = " ".join(response.content.decode().split())
-    assert "2 sections are late: 2 internal deadlines missed." in page
+    assert "2 sections are late. 2 internal deadlines missed." in page
     assert "3 sections: 1 with the drafters, 1 in review, 1 approved." in page
-    assert "1 has no text yet." in page
+    assert "1 section has no text yet." in page
     assert "Sign-off: 1 of 2 organisations endorsed, 0 declined, 1 not answered." in page
     assert "No documents generated yet" in page
