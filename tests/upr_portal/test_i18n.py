@@ -162,3 +162,20 @@ def test_check_names_each_untranslated_fuzzy_or_missing_catalogue(tmp_path):
 
 def test_check_passes_the_portals_own_catalogues():
     assert catalogues.catalogue_problems() == []
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", ["3 Jun 2026", "3 Jul 2026, 09:05"]),
+        ("fr", ["3 juin 2026", "3 juil. 2026, 09:05"]),
+        ("es", ["3 jun 2026", "3 jul 2026, 09:05"]),
+    ],
+)
+def test_short_dates_abbreviate_months_as_each_language_does(language, expected):
+    with translation.override(language):
+        shown = [
+            formats.date_format(datetime.date(2026, 6, 3), "SHORT_DATE_FORMAT"),
+            formats.date_format(datetime.datetime(2026, 7, 3, 9, 5), "SHORT_DATETIME_FORMAT"),
+        ]
+    assert shown == expected

@@ -8,3 +8,6 @@ DATE_FORMAT = r"j \d\e F \d\e Y"
 DATETIME_FORMAT = r"j \d\e F \d\e Y, H:i"
 YEAR_MONTH_FORMAT = r"F \d\e Y"
 THOUSAND_SEPARATOR = "."
+# Months in lower case, as Spanish writes them ("30 nov 2026"); "M" would capitalise them.
+SHORT_DATE_FORMAT = "j b Y"
+SHORT_DATETIME_FORMAT = "j b Y, H:i"
