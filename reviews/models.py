@@ -26,6 +26,8 @@ from upr_portal.validators import validate_no_control_characters
 # The time of day of a deadline in the 4th cycle; earlier cycles used noon. Each session stores its own.
 # The State's name field for each language the portal speaks besides English.
 LOCAL_NAME_FIELDS = {"fr": "name_fr", "es": "name_es"}
+# Every field holding a UN short name of the State: English (the fallback), then the others.
+NAME_FIELDS = ("name", *LOCAL_NAME_FIELDS.values())
 
 
 def local_name_field(language: str | None = None) -> str:

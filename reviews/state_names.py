@@ -7,12 +7,9 @@ local name as a query expression for ``values()``, and a sort key for lists sort
 
 import unicodedata
 
-from reviews.models import local_name_expression
+from reviews.models import NAME_FIELDS, local_name_expression
 
 __all__ = ["NAME_FIELDS", "local_name_expression", "name_fields", "name_sort_key"]
-
-# The UN short name in English (the fallback), French and Spanish.
-NAME_FIELDS = ("name", "name_fr", "name_es")
 
 
 def name_fields(prefix: str = "") -> tuple[str, ...]:

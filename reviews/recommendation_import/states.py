@@ -12,15 +12,13 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from reviews.models import State, StateAlias
+from reviews.models import LOCAL_NAME_FIELDS, NAME_FIELDS, State, StateAlias
 
 _PUNCTUATION = re.compile(r"[^\w\s]", re.UNICODE)
 # A trailing parenthesised group that names a State looks like a name: no digits, a few words.
 _NAME_LIKE = re.compile(r"^[^\W\d_][^\d]{1,79}$", re.UNICODE)
 _RECOMMENDING = re.compile(r"\brecommending\s+states?\s*:\s*(?P<names>.+?)\s*[.;]?\s*$", re.IGNORECASE | re.DOTALL)
 _LONGEST_JOIN = 4
-# The State's UN short names: English first, then French and Spanish (empty where not loaded).
-_NAME_FIELDS = ("name", "name_fr", "name_es")
 
 
 def state_key(name: str) -> str:
@@ -50,14 +48,14 @@ def _inverted(name: str) -> str | None:
 
 def _other_names(state: State) -> list[str]:
     """The State's short names in the other languages (French, Spanish) that are set."""
-    return [name for field in _NAME_FIELDS[1:] if (name := getattr(state, field, ""))]
+    return [name for field in LOCAL_NAME_FIELDS.values() if (name := getattr(state, field, ""))]
 
 
 class StateMatcher:
     """Every State's names, read once (two queries), to match any number of names without more."""
 
     def __init__(self, states: Iterable[State] | None = None, aliases: Iterable[tuple[str, int]] | None = None):
-        states = list(State.objects.only("pk", "code", *_NAME_FIELDS) if states is None else states)
+        states = list(State.objects.only("pk", "code", *NAME_FIELDS) if states is None else states)
         if aliases is None:
             aliases = StateAlias.objects.values_list("name", "state_id")
         self.by_pk = {state.pk: state for state in states}

@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 
 from reviews.models import (
     GENEVA,
+    LOCAL_NAME_FIELDS,
     REVIEW_MILESTONES,
     SESSION_MILESTONES,
     Cycle,
@@ -388,26 +389,22 @@ def _load_states(path: Path, report: LoadReport) -> dict[str, str]:
     return aliases
 
 
-# The columns of state-names.csv that fill a State's field: the UN short name in that language.
-STATE_NAME_COLUMNS = {"fr": "name_fr", "es": "name_es"}
-
-
 def _load_state_names(path: Path, report: LoadReport) -> None:
     """Fill the empty French and Spanish names of the States from state-names.csv (a data folder
     without the file fills none); a name an admin has set stays."""
     if not Path(path).exists():
         return
-    states = {state.code: state for state in State.objects.only("pk", "code", *STATE_NAME_COLUMNS.values())}
+    states = {state.code: state for state in State.objects.only("pk", "code", *LOCAL_NAME_FIELDS.values())}
     max_length = State._meta.get_field("name_fr").max_length
     errors = _Errors()
     changed: dict[str, State] = {}
-    for line, row in _rows(path, columns=("code", *STATE_NAME_COLUMNS), errors=errors):
+    for line, row in _rows(path, columns=("code", *LOCAL_NAME_FIELDS), errors=errors):
         state = states.get(row["code"])
         if state is None:
             message = _("“%(code)s” is not the code of a State.") % {"code": row["code"]}
             errors.add(path=path, line=line, message=message)
             continue
-        for column, field_name in STATE_NAME_COLUMNS.items():
+        for column, field_name in LOCAL_NAME_FIELDS.items():
             name = " ".join(row[column].split())
             if not name or getattr(state, field_name):
                 continue
@@ -427,7 +424,7 @@ def _load_state_names(path: Path, report: LoadReport) -> None:
         now = timezone.now()
         for state in changed.values():
             state.updated_at = now
-        State.objects.bulk_update(changed.values(), [*STATE_NAME_COLUMNS.values(), "updated_at"])
+        State.objects.bulk_update(changed.values(), [*LOCAL_NAME_FIELDS.values(), "updated_at"])
 
 
 def _load_state_aliases(path: Path, report: LoadReport) -> None:
