@@ -104,6 +104,15 @@ def _rate_limits_forgotten():
 
 
 @pytest.fixture(autouse=True)
+def _data_generation_moved_on():
+    """Every test starts from a new data generation (upr_portal/freshness.py): the rollback after the
+    test before undid writes without committing, so values it remembered must not be read again."""
+    from upr_portal import freshness
+
+    freshness.mark_stale()
+
+
+@pytest.fixture(autouse=True)
 def _result_get_allowed_outside_a_worker():
     """A test calls ``.get()`` on a result as a client of Celery, never inside a task.
 

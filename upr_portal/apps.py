@@ -7,3 +7,12 @@ class UprPortalConfig(AppConfig):
     # cannot live in one of them); it has no models.
     name = "upr_portal"
     verbose_name = _("UPR Coalition Portal")
+
+    def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        from upr_portal import freshness
+
+        # Every database connection reports its writes: values remembered from the database
+        # (upr_portal/freshness.py) are recomputed after any change, whatever made it.
+        connection_created.connect(freshness.watch_writes, dispatch_uid="upr_portal.freshness")

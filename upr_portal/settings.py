@@ -48,7 +48,7 @@ INSTALLED_APPS = [
     "submissions",
     "advocacy",
     "deadlines",
-    "upr_portal",  # project-level management commands (seed_demo); no models
+    "upr_portal",  # project-level management commands (seed_demo), the data generation; no models
     # Django's admin with the portal's admin site: site administrators need two-factor sign-in there
     # when debug is off (accounts/two_factor/admin_site.py).
     "accounts.two_factor.apps.PortalAdminConfig",
