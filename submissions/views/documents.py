@@ -3,6 +3,7 @@ the signatories and contact person the documents name."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -23,6 +25,7 @@ from submissions.models import GeneratedDocument, Section, Submission
 from submissions.services import documents as services
 from submissions.services import signatories as signatory_services
 from submissions.views.common import submission_for
+from upr_portal.freshness import remember
 
 # The history on the submission page shows the latest documents; older ones stay stored.
 HISTORY_LENGTH = 20
@@ -59,26 +62,61 @@ def document_rows(documents: list[GeneratedDocument], sections: list[Section]) -
     return rows
 
 
-def documents_context(request, submission: Submission, sections: list[Section], *, whole_panel: bool = True) -> dict:
-    """What the documents panel of the submission page needs (a constant number of queries); the
-    status endpoint, polled every second or two, asks for the job's part only."""
-    documents = list(selectors.documents_of(submission=submission)[:HISTORY_LENGTH])
-    # A job that will never finish is failed before it is shown. Only one job runs at a time and it
-    # is the newest, so the list tells: the page asks the database again only when one is stale.
-    if any(services.document_is_stale(document) for document in documents):
-        services.documents_fail_stale(submission=submission)
-        documents = list(selectors.documents_of(submission=submission)[:HISTORY_LENGTH])
-    rows = document_rows(documents, sections)
-    context = {"document_rows": rows, "latest": rows[0] if rows else None}
-    if whole_panel:
+@dataclass(frozen=True)
+class DocumentsPanel:
+    """What the documents panel shows alike to everyone, remembered while the database does not change
+    (upr_portal/freshness.py)."""
+
+    rows: list[DocumentRow]
+    signatories: list[str] | None  # None: the job's part only (the status endpoint)
+    signatories_chosen: bool = False
+
+
+def documents_panel(
+    submission: Submission, sections: Callable[[], list[Section]], *, whole_panel: bool = True
+) -> DocumentsPanel:
+    """The panel's documents and signatories (a constant number of queries when they are computed);
+    ``sections`` (in order, with their titles and versions) are read only then."""
+
+    def compute():
+        rows = _document_rows(submission, sections())
+        if not whole_panel:
+            return DocumentsPanel(rows=rows, signatories=None)
         names, chosen = signoff_selectors.document_signatory_names(submission)
+        return DocumentsPanel(rows=rows, signatories=names, signatories_chosen=chosen)
+
+    # The language: the rows' reasons for being over a limit are sentences.
+    return remember("submission-documents", (submission.pk, whole_panel, translation.get_language()), compute)
+
+
+def documents_context(request, submission: Submission, panel: DocumentsPanel, sections: Callable[[], list[Section]]):
+    """What the documents panel of the submission page needs; the status endpoint, polled every second
+    or two, asks for the job's part only."""
+    rows = panel.rows
+    # A job that will never finish is failed before it is shown. Only one job runs at a time and it
+    # is the newest, so the list tells (whether one has waited or run too long is the clock's, asked on
+    # every request): the page asks the database again only when one is stale.
+    if any(services.document_is_stale(row.document) for row in rows):
+        services.documents_fail_stale(submission=submission)
+        rows = _document_rows(submission, sections())
+    context = {"document_rows": rows, "latest": rows[0] if rows else None}
+    if panel.signatories is not None:
         context |= {
-            "signatories": names,
-            "signatories_chosen": chosen,
+            "signatories": panel.signatories,
+            "signatories_chosen": panel.signatories_chosen,
             "signatories_endorsed": submission.status in signoff_selectors.SIGNED_LIST_STATUSES,
             "can_generate": can(request.user, "submissions.generate_documents", submission),
         }
     return context
+
+
+def _document_rows(submission: Submission, sections: list[Section]) -> list[DocumentRow]:
+    # Of who asked, the name shown: the remembered rows hold no more of their accounts.
+    documents = selectors.documents_of(submission=submission).only(
+        *(field.name for field in GeneratedDocument._meta.concrete_fields),
+        *("requested_by__full_name", "requested_by__email"),
+    )
+    return document_rows(list(documents[:HISTORY_LENGTH]), sections)
 
 
 @login_required
@@ -105,8 +143,12 @@ def documents_generate(request, pk: int):
 def documents_status(request, pk: int):
     """The latest job's state for the page's polling script; its status panel comes ready-made as HTML."""
     submission = submission_for(request, pk, "submissions.view_documents")
-    sections = list(submission.sections.only("pk", "title", "version").order_by("position", "pk"))
-    context = {"submission": submission, **documents_context(request, submission, sections, whole_panel=False)}
+
+    def sections():
+        return list(submission.sections.only("pk", "title", "version").order_by("position", "pk"))
+
+    panel = documents_panel(submission, sections, whole_panel=False)
+    context = {"submission": submission, **documents_context(request, submission, panel, sections)}
     latest = context["latest"]
     data = {
         "status": latest.document.status if latest else None,

@@ -1,10 +1,13 @@
+from __future__ import annotations
+
+import dataclasses
 import datetime
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -14,11 +17,12 @@ from submissions import selectors
 from submissions.errors import SubmissionError
 from submissions.forms import SubmissionCreateForm, SubmissionEditForm
 from submissions.milestones import next_deadline_fields
-from submissions.models import Submission
+from submissions.models import Section, Submission
 from submissions.services import submissions as services
 from submissions.views.common import submission_for
-from submissions.views.documents import documents_context
-from submissions.views.workflow import submission_workflow_context
+from submissions.views.documents import DocumentsPanel, documents_context, documents_panel
+from submissions.views.workflow import submission_steps, submission_workflow_context
+from upr_portal.freshness import remember
 from upr_portal.tables import ROWS_CACHE_SECONDS, reverse_each, rows_digest
 
 
@@ -67,27 +71,88 @@ def submission_create(request, coalition_pk: int):
 @login_required
 @require_GET
 def submission_detail(request, pk: int):
+    # Who may see it (404, two-factor) is asked on every request, and so is each single right below;
+    # what the page shows of the submission is remembered while the database does not change.
     submission = submission_for(request, pk)
-    sections = selectors.sections_for_overview(submission=submission)
-    totals = selectors.submission_totals(submission=submission, sections=sections)
     can_manage = can(request.user, "submissions.manage_sections", submission)
-    rows = section_rows(request.user, submission, sections, totals, can_manage=can_manage)
+    page = _page(request.user, submission, can_manage=can_manage)
+    table = page.table.at(timezone.now())
     return render(
         request,
         "submissions/submission_detail.html",
         {
             "coalition": submission.coalition,
             "submission": submission,
-            "rows": rows,
-            "rows_key": rows_digest(rows, can_manage),
+            "rows": table.rows,
+            "rows_key": table.key,
             "rows_cache_seconds": ROWS_CACHE_SECONDS,
-            "totals": totals,
+            "totals": page.totals,
             "can_change": can(request.user, "submissions.change_submission", submission),
             "can_manage": can_manage,
-            **documents_context(request, submission, sections),
-            **submission_workflow_context(request, submission),
+            **documents_context(request, submission, page.documents, lambda: _overview(submission)[0]),
+            **submission_workflow_context(request, submission, steps=page.steps),
         },
     )
+
+
+def _overview(submission: Submission) -> tuple[list[Section], selectors.Totals]:
+    """The sections as the page reads them and the submission's totals: the same for everyone."""
+
+    def compute():
+        sections = selectors.sections_for_overview(submission=submission)
+        return sections, selectors.submission_totals(submission=submission, sections=sections)
+
+    sections, totals = remember("submission-overview", (submission.pk,), compute)
+    for section in sections:
+        section.submission = submission  # this request's
+    return sections, totals
+
+
+@dataclass(frozen=True, slots=True)
+class SectionTable:
+    rows: list[SectionRow]
+    key: str  # rows_digest of the rows and can_manage: the key of the rendered table
+    can_manage: bool
+
+    def at(self, now: datetime.datetime) -> SectionTable:
+        """The table with each row's deadline late or not at ``now`` (the clock's, not the database's)."""
+        if all(row.next_deadline_late == _late(row, now) for row in self.rows):
+            return self
+        rows = [dataclasses.replace(row, next_deadline_late=_late(row, now)) for row in self.rows]
+        return SectionTable(rows=rows, key=rows_digest(rows, self.can_manage), can_manage=self.can_manage)
+
+
+def _late(row: SectionRow, now: datetime.datetime) -> bool:
+    return row.next_deadline_at is not None and row.next_deadline_at < now
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionPage:
+    """What the submission page shows one person, but for the clock: their table (which sections they
+    may edit is theirs), the totals, the documents panel and the steps taken. One value, so that a
+    visit while nothing changed reads the cache once."""
+
+    table: SectionTable
+    totals: selectors.Totals
+    documents: DocumentsPanel
+    steps: list
+
+
+def _page(user, submission: Submission, *, can_manage: bool) -> SubmissionPage:
+    """Remembered per person and language (the states' names and the documents' reasons are words);
+    the parts that are the same for everyone are remembered on their own too, for the next person."""
+
+    def compute():
+        sections, totals = _overview(submission)
+        rows = section_rows(user, submission, sections, totals, can_manage=can_manage)
+        return SubmissionPage(
+            table=SectionTable(rows=rows, key=rows_digest(rows, can_manage), can_manage=can_manage),
+            totals=totals,
+            documents=documents_panel(submission, lambda: sections),
+            steps=submission_steps(submission),
+        )
+
+    return remember("submission-page", (submission.pk, user.pk, can_manage, translation.get_language()), compute)
 
 
 @login_required

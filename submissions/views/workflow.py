@@ -25,6 +25,7 @@ from submissions.models import SECTION_ACTIONS, SUBMISSION_ACTIONS, Section, Sub
 from submissions.services import workflow as services
 from submissions.views.common import section_for, submission_for
 from submissions.workflow_forms import StepForm
+from upr_portal.freshness import remember
 from upr_portal.timezones import geneva_today
 
 # What a refused form's typed text is kept under in the session, until the page shows it again.
@@ -89,8 +90,14 @@ def _buttons(request, kind: str, obj, actions: dict[str, WorkflowAction], state:
     return buttons
 
 
-def section_workflow_context(request, section: Section, *, origin: str) -> dict:
-    """The section's state, the buttons the person may press and the steps taken (two queries)."""
+def section_steps(section: Section) -> list:
+    """The steps taken on the section, oldest first, with who took each: one query."""
+    return list(section.transitions.select_related("actor"))
+
+
+def section_workflow_context(request, section: Section, *, origin: str, steps: list | None = None) -> dict:
+    """The section's state, the buttons the person may press and the steps taken (one query, none
+    when the caller passes ``section_steps``, which it may have remembered)."""
     return {
         "workflow": {
             "kind": "section",
@@ -99,13 +106,24 @@ def section_workflow_context(request, section: Section, *, origin: str) -> dict:
             "url": reverse("submissions:section_step", args=[section.submission_id, section.pk]),
             "origin": origin,
             "buttons": _buttons(request, "section", section, SECTION_ACTIONS, section.state),
-            "steps": list(section.transitions.select_related("actor")),
+            "steps": section_steps(section) if steps is None else steps,
         }
     }
 
 
-def submission_workflow_context(request, submission: Submission) -> dict:
-    """The submission's state, its buttons and steps, and the day it was sent and OHCHR's reference."""
+def submission_steps(submission: Submission) -> list:
+    """The steps the submission has taken, the same for everyone: remembered while the database does
+    not change (upr_portal/freshness.py)."""
+    # Of the actors, the name shown: the remembered value holds no more of their accounts.
+    steps = submission.transitions.select_related("actor").only(
+        *("submission", "action", "source", "target", "message", "created_at", "actor__full_name", "actor__email")
+    )
+    return remember("submission-steps", (submission.pk,), lambda: list(steps))
+
+
+def submission_workflow_context(request, submission: Submission, *, steps: list | None = None) -> dict:
+    """The submission's state, its buttons and steps (``submission_steps`` when not given), and the day
+    it was sent and OHCHR's reference. The buttons are the person's, asked on every request."""
     return {
         "workflow": {
             "kind": "submission",
@@ -114,7 +132,7 @@ def submission_workflow_context(request, submission: Submission) -> dict:
             "url": reverse("submissions:submission_step", args=[submission.pk]),
             "origin": "",
             "buttons": _buttons(request, "submission", submission, SUBMISSION_ACTIONS, submission.status),
-            "steps": list(submission.transitions.select_related("actor")),
+            "steps": submission_steps(submission) if steps is None else steps,
             "today": geneva_today().isoformat(),
             "sent": submission.status == Submission.Status.SUBMITTED,
             "submitted_on": submission.submitted_on,
