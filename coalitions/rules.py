@@ -18,6 +18,7 @@ import rules
 from django.db.models import F
 
 from coalitions.models import Cluster, Coalition, CoalitionOrganisation, Membership, Organisation, Role
+from upr_portal.freshness import remember
 
 EDITING_ROLES = {Role.COORDINATOR, Role.CLUSTER_LEAD, Role.DRAFTER}
 
@@ -28,17 +29,22 @@ def memberships_of(user) -> dict[int, Membership]:
         return {}
     cached = getattr(user, "_coalition_memberships", None)
     if cached is None:
-        # Each membership carries its coalition's two-factor requirement (coalitions/access.py): a join,
-        # not a query more per page.
-        # Unordered: they are looked up by coalition, and the model's order (by name) joins the users.
-        memberships = (
-            Membership.objects.filter(user=user, is_active=True)
-            .order_by()
-            .annotate(coalition_requires_two_factor=F("coalition__require_two_factor"))
-        )
-        cached = {m.coalition_id: m for m in memberships}
+        # Remembered per person until the database changes (upr_portal/freshness.py).
+        cached = remember("memberships", [user.pk], lambda: _read_memberships(user.pk))
         user._coalition_memberships = cached
     return cached
+
+
+def _read_memberships(user_id: int) -> dict[int, Membership]:
+    # Each membership carries its coalition's two-factor requirement (coalitions/access.py): a join,
+    # not a query more per page.
+    # Unordered: they are looked up by coalition, and the model's order (by name) joins the users.
+    memberships = (
+        Membership.objects.filter(user_id=user_id, is_active=True)
+        .order_by()
+        .annotate(coalition_requires_two_factor=F("coalition__require_two_factor"))
+    )
+    return {m.coalition_id: m for m in memberships}
 
 
 def forget_memberships(user) -> None:

@@ -314,6 +314,9 @@ X_FRAME_OPTIONS = "DENY"
 # Container and load-balancer health checks speak plain HTTP to the app server itself.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_HTTPONLY = True
+# Every signed-in page reads its session from the cache (Redis when deployed), and the database only
+# when the cache has lost it; writes go to both.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CSRF_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.boolean("DJANGO_SECURE_SSL_REDIRECT", True)

@@ -174,8 +174,23 @@ def test_list_queries_constant(client, person, count):
         response = client.get(LIST_URL)
 
     assert len(response.context["page"].object_list) == count
-    # session, user, the bell's COUNT, the paginator's COUNT, the page.
-    assert len(queries) == 5
+    # The user, the paginator's COUNT, the page: the session and the bell's COUNT come from the cache.
+    assert len(queries) == 3
+
+
+def test_bell_count_is_remembered_until_a_notification_changes(client, person):
+    """The bell's COUNT is remembered (upr_portal/freshness.py): a second page costs no COUNT, and a new
+    notification, or one marked read by a queryset update, shows on the very next page."""
+    NotificationFactory(user=person)
+    assert "1 unread" in bell_of(client.get(LIST_URL))
+    with CaptureQueriesContext(connection) as queries:
+        assert "1 unread" in bell_of(client.get(LIST_URL))
+    assert not [q for q in queries if "COUNT" in q["sql"] and '"read_at" IS NULL' in q["sql"]]
+
+    NotificationFactory(user=person)
+    assert "2 unread" in bell_of(client.get(LIST_URL))
+    Notification.objects.filter(user=person).update(read_at=timezone.now())
+    assert "badge" not in bell_of(client.get(LIST_URL))
 
 
 # Marking read.
