@@ -1,9 +1,10 @@
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
@@ -13,7 +14,7 @@ from deadlines import selectors as deadline_selectors
 from reviews import selectors as review_selectors
 from reviews.models import ReviewStatus
 from reviews.state_names import local_name_expression
-from upr_portal import health
+from upr_portal import freshness, health
 from upr_portal.tables import ROWS_CACHE_SECONDS, review_badge, review_badge_of, rows_digest
 from upr_portal.timezones import geneva_today
 
@@ -85,27 +86,45 @@ def _sections_shown(items) -> list[tuple]:
     return shown
 
 
+def _calendar(today: datetime.date) -> tuple[list[UpcomingReview], str]:
+    """The public calendar's rows and the digest its table is cached under."""
+    upcoming = upcoming_rows(today=today)
+    return upcoming, rows_digest(upcoming)
+
+
+def _persons_tables(user, today: datetime.date) -> dict:
+    """What the home page shows the person of their own: what is due, their sections, their
+    coalitions, and the digests the tables are cached under."""
+    # Labels as text (the page's language is one of the remembered value's parts): a lazy translation
+    # takes milliseconds to unpickle, each.
+    due = [replace(d, label=str(d.label)) for d in deadline_selectors.due_next_for_user(user=user, today=today)]
+    my_sections = deadline_selectors.sections_due_for_user(user=user, due=due, today=today)
+    coalitions = coalition_selectors.coalition_summaries_for_user(user=user)
+    return {
+        "due": due,
+        "due_key": rows_digest(_due_shown(due)),
+        "my_sections": my_sections,
+        "sections_key": rows_digest(_sections_shown(my_sections)),
+        "coalitions": coalitions,
+        # Coordinators may edit every section: the empty "my sections" tells them where to go.
+        "coordinates": any(coalition.my_role == Role.COORDINATOR for coalition in coalitions),
+    }
+
+
 @require_GET
 def home(request):
     # Everyone sees the public calendar; a signed-in person also sees their coalitions, what is due
     # and the sections they draft. Each table is cached under a digest of every value it shows (the
-    # person's own tables under their own values), so a change shows at once.
+    # person's own tables under their own values), so a change shows at once; the values and digests
+    # are remembered until the database changes (upr_portal/freshness.py): the calendar for everyone
+    # in a language on a Geneva day, the rest for the person alone.
     today = geneva_today()
-    upcoming = upcoming_rows(today=today)
-    context = {"upcoming": upcoming, "upcoming_key": rows_digest(upcoming), "rows_cache_seconds": ROWS_CACHE_SECONDS}
+    language = translation.get_language()
+    upcoming, upcoming_key = freshness.remember("home-calendar", (language, today), lambda: _calendar(today))
+    context = {"upcoming": upcoming, "upcoming_key": upcoming_key, "rows_cache_seconds": ROWS_CACHE_SECONDS}
     if request.user.is_authenticated:
-        due = deadline_selectors.due_next_for_user(user=request.user, today=today)
-        my_sections = deadline_selectors.sections_due_for_user(user=request.user, due=due, today=today)
-        coalitions = coalition_selectors.coalition_summaries_for_user(user=request.user)
-        context |= {
-            "due": due,
-            "due_key": rows_digest(_due_shown(due)),
-            "my_sections": my_sections,
-            "sections_key": rows_digest(_sections_shown(my_sections)),
-            "coalitions": coalitions,
-            # Coordinators may edit every section; the empty "my sections" tells them where to go.
-            "coordinates": any(coalition.my_role == Role.COORDINATOR for coalition in coalitions),
-        }
+        user = request.user
+        context |= freshness.remember("home-person", (user.pk, language, today), lambda: _persons_tables(user, today))
     return render(request, "home.html", context)
 
 

@@ -24,6 +24,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.factories.coalitions import add_organisation, new_coalition
+from upr_portal import freshness
 from upr_portal.timezones import GENEVA, geneva_today
 
 pytestmark = pytest.mark.django_db
@@ -264,6 +265,8 @@ class HomeGrower:
 
 
 def home_queries(client) -> tuple[int, object]:
+    # The computing path: the values the page remembers (upr_portal/freshness.py) are computed again.
+    freshness.bump()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("home"))
     assert response.status_code == 200, response.content.decode()[:500]
@@ -343,3 +346,140 @@ def test_home_cached_tables_are_each_persons_own(client):
     theirs = rows_of(client.get(reverse("home")), "my-sections")
 
     assert ([row[0] for row in mine], [row[0] for row in theirs]) == (["Children's rights"], ["Freedom of expression"])
+
+
+# The page's values are remembered until the database changes (upr_portal/freshness.py): each change
+# shows on the next visit, each person sees their own, and a visit with nothing changed reads less.
+
+
+def visit(client) -> tuple[int, object]:
+    """The home page and its number of queries, with whatever the page remembers."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("home"))
+    assert response.status_code == 200, response.content.decode()[:500]
+    return len(queries), response
+
+
+def due_rows(response) -> list[str]:
+    """The text of each row of "Due next"."""
+    table = response.content.decode().split('id="due-heading"')[1].split("</table>")[0]
+    return [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]]
+
+
+def test_home_second_visit_with_nothing_changed_reads_less(client):
+    person, _section = drafter_with_section(days=30)
+    client.force_login(person)
+
+    first, first_response = visit(client)
+    second, second_response = visit(client)
+
+    assert second < first
+    assert [rows_of(r, "my-sections") for r in (first_response, second_response)] == [
+        rows_of(first_response, "my-sections")
+    ] * 2
+    assert due_rows(second_response) == due_rows(first_response) != []
+    assert rows_of(second_response, "upcoming-reviews") == rows_of(first_response, "upcoming-reviews") != []
+
+
+def test_home_coalitions_show_a_change_at_once(client):
+    # The coalitions' names, counts and the person's role are remembered: a new member, a new name and
+    # a new role show on the next visit.
+    person, section = drafter_with_section()
+    coalition = section.submission.coalition
+    section.assigned_organisations.clear()
+    client.force_login(person)
+    before = visit(client)[1]
+    MembershipFactory(coalition=coalition, organisation=coalition.secretariat)
+    type(coalition).objects.filter(pk=coalition.pk).update(name="Renamed coalition")
+    person.coalition_memberships.update(role=Role.COORDINATOR)
+
+    after = visit(client)[1]
+
+    assert [(c.name, c.people_count, c.my_role) for c in before.context["coalitions"]] == [
+        ("Coalition Finland", 1, Role.DRAFTER)
+    ]
+    assert [(c.name, c.people_count, c.my_role) for c in after.context["coalitions"]] == [
+        ("Renamed coalition", 2, Role.COORDINATOR)
+    ]
+    assert "As a coordinator you may edit every section" in after.content.decode()
+    assert "Coalition Finland" not in after.content.decode()
+
+
+def test_home_a_section_assigned_later_shows_at_once(client):
+    person, section = drafter_with_section()
+    client.force_login(person)
+    before = visit(client)[1]
+    SectionFactory(submission=section.submission, title="Right to water", assigned_people=[person])
+
+    after = visit(client)[1]
+
+    assert [row[0] for row in rows_of(before, "my-sections")] == ["Children's rights"]
+    assert [row[0] for row in rows_of(after, "my-sections")] == ["Children's rights", "Right to water"]
+
+
+def test_home_remembered_tables_are_each_persons_own(client):
+    # Two people in two coalitions on two reviews, each signed in once and visiting in turn while
+    # nothing changes: neither is shown the other's coalitions, deadlines or sections, nor a visitor.
+    from django.test import Client
+
+    first, _first_section = drafter_with_section(state="Finland")
+    second, _second_section = drafter_with_section(state="Kenya")
+    clients = {first: client, second: Client()}
+    for person, its_client in clients.items():
+        its_client.force_login(person)
+    views = []
+    for person in (first, second, first, second):
+        response = visit(clients[person])[1]
+        views.append(
+            (
+                [c.name for c in response.context["coalitions"]],
+                [row[1].split(" Coalition ")[0] for row in rows_of(response, "my-sections")],
+                [row.split(" Stakeholder submission deadline ")[1].split(",")[0] for row in due_rows(response)],
+            )
+        )
+    anonymous = visit(Client())[1]
+
+    assert (
+        views
+        == [
+            (["Coalition Finland"], ["Joint submission on Finland"], ["Finland"]),
+            (["Coalition Kenya"], ["Joint submission on Kenya"], ["Kenya"]),
+        ]
+        * 2
+    )
+    assert "my_sections" not in anonymous.context
+    assert ("Coalition Finland" in anonymous.content.decode(), "Coalition Kenya" in anonymous.content.decode()) == (
+        False,
+        False,
+    )
+
+
+def test_home_remembered_values_follow_the_language(client, settings):
+    # The same person, nothing changed in the database, the language switched: the deadlines' labels
+    # and the calendar's statuses are in the new language.
+    person, _section = drafter_with_section(days=30)
+    person.language = ""
+    person.save(update_fields=["language"])
+    client.force_login(person)
+    english = visit(client)[1]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+
+    french = visit(client)[1]
+
+    assert "Stakeholder submission deadline" in due_rows(english)[0]
+    assert "Date limite des contributions des parties prenantes" in due_rows(french)[0]
+    assert "Stakeholder submission deadline" not in french.content.decode()
+    assert "Programmé" in rows_of(french, "upcoming-reviews")[0][1]
+
+
+def test_home_remembered_values_follow_the_geneva_day(client, monkeypatch):
+    # Nothing changed in the database, a day passed in Geneva: the countdown counts one day less.
+    person, _section = drafter_with_section(days=30)
+    client.force_login(person)
+    today = visit(client)[1]
+    monkeypatch.setattr("upr_portal.views.geneva_today", lambda: geneva_today() + datetime.timedelta(days=1))
+
+    tomorrow = visit(client)[1]
+
+    assert rows_of(today, "my-sections")[0][3].startswith("30 days left")
+    assert rows_of(tomorrow, "my-sections")[0][3].startswith("29 days left")
