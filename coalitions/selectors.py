@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -90,10 +91,12 @@ def coalition_reviews(*, coalition: Coalition, upcoming: bool | None = None) -> 
     return reviews.past().in_date_order().reverse()
 
 
-def coalition_reviews_apart(*, coalition: Coalition) -> tuple[list[Review], list[Review]]:
+def coalition_reviews_apart(
+    *, coalition: Coalition, today: datetime.date | None = None
+) -> tuple[list[Review], list[Review]]:
     """``coalition_reviews`` upcoming and past (the latest first) in one query, with only what the
-    coalition's home page shows of them."""
-    upcoming = Review.objects.upcoming().filter(pk=OuterRef("pk"))
+    coalition's home page shows of them (upcoming on ``today``, the Geneva day, by default)."""
+    upcoming = Review.objects.upcoming(today=today).filter(pk=OuterRef("pk"))
     reviews = list(
         Review.objects.filter(coalitions=coalition)
         .select_related("state", "session", "rescheduled_from")

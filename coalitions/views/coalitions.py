@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -11,7 +12,9 @@ from coalitions.access import get_visible_or_404, require
 from coalitions.forms import CoalitionCreateForm, CoalitionForm, CoalitionTwoFactorForm
 from coalitions.models import Coalition, Role
 from coalitions.rules import role_in
+from upr_portal import freshness
 from upr_portal.tables import ROWS_CACHE_SECONDS, review_badge_of, rows_digest
+from upr_portal.timezones import geneva_today
 
 
 def coalition_for(request, pk: int, rule: str = "coalitions.view_coalition") -> Coalition:
@@ -72,27 +75,41 @@ def _review_shown(review) -> tuple:
     )
 
 
+def _overview(coalition: Coalition, today) -> dict:
+    """What the coalition's home page shows of its reviews, organisations and clusters, and the
+    digests the two parts are cached under: the same for every member."""
+    organisations = selectors.organisations_overview(coalition=coalition)
+    clusters = selectors.clusters_with_leads(coalition=coalition)
+    reviews, past_reviews = selectors.coalition_reviews_apart(coalition=coalition, today=today)
+    return {
+        "reviews": reviews,
+        "past_reviews": past_reviews,
+        # The reviews are cached under a digest of what they show.
+        "reviews_key": rows_digest([_review_shown(review) for review in reviews + past_reviews], len(reviews)),
+        "organisations": organisations,
+        "clusters": clusters,
+        # The organisations and clusters column is cached under a digest of what it shows.
+        "members_key": rows_digest([organisations], clusters, coalition.pk),
+    }
+
+
 @login_required
 @require_GET
 def coalition_home(request, pk: int):
+    # Access is checked on every request; what every member sees alike is remembered until the
+    # database changes (upr_portal/freshness.py), in the page's language on the Geneva day.
     coalition = coalition_for(request, pk)
-    organisations = selectors.organisations_overview(coalition=coalition)
-    clusters = selectors.clusters_with_leads(coalition=coalition)
-    reviews, past_reviews = selectors.coalition_reviews_apart(coalition=coalition)
+    today = geneva_today()
+    overview = freshness.remember(
+        "coalition-home", (coalition.pk, translation.get_language(), today), lambda: _overview(coalition, today)
+    )
     return render(
         request,
         "coalitions/coalition_home.html",
         {
             "coalition": coalition,
             "my_role": role_in(request.user, coalition),
-            "reviews": reviews,
-            "past_reviews": past_reviews,
-            # The reviews are cached under a digest of what they show.
-            "reviews_key": rows_digest([_review_shown(review) for review in reviews + past_reviews], len(reviews)),
-            "organisations": organisations,
-            "clusters": clusters,
-            # The organisations and clusters column is cached under a digest of what it shows.
-            "members_key": rows_digest([organisations], clusters, coalition.pk),
+            **overview,
             "rows_cache_seconds": ROWS_CACHE_SECONDS,
         },
     )

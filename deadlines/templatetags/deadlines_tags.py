@@ -4,8 +4,10 @@ import datetime
 from typing import NamedTuple
 
 from django import template
+from django.utils import translation
 
 from deadlines.selectors import deadlines_for_coalition
+from upr_portal import freshness
 from upr_portal.tables import ROWS_CACHE_SECONDS, review_badge_of, rows_digest
 from upr_portal.timezones import geneva_today
 
@@ -28,8 +30,22 @@ class DueItem(NamedTuple):
 @register.inclusion_tag("deadlines/_coalition_due.html")
 def coalition_due(coalition, limit: int = COALITION_DUE_LIMIT):
     """The coalition's next deadlines and milestones (a deadline stays listed all its last Geneva day),
-    with a link to its whole timeline."""
-    due = deadlines_for_coalition(coalition=coalition, start=geneva_today())
+    with a link to its whole timeline; remembered until the database changes (upr_portal/freshness.py),
+    in the page's language on the Geneva day."""
+    today = geneva_today()
+    return {
+        "coalition": coalition,
+        **freshness.remember(
+            "coalition-due",
+            (coalition.pk, limit, translation.get_language(), today),
+            lambda: _due_items(coalition, limit, today),
+        ),
+        "rows_cache_seconds": ROWS_CACHE_SECONDS,
+    }
+
+
+def _due_items(coalition, limit: int, today: datetime.date) -> dict:
+    due = deadlines_for_coalition(coalition=coalition, start=today)
     items = [
         DueItem(
             when=deadline.when,
@@ -42,10 +58,4 @@ def coalition_due(coalition, limit: int = COALITION_DUE_LIMIT):
         for deadline in due[:limit]
     ]
     more = len(due) > limit
-    return {
-        "coalition": coalition,
-        "due": items,
-        "more": more,
-        "due_key": rows_digest(items, more, coalition.pk),
-        "rows_cache_seconds": ROWS_CACHE_SECONDS,
-    }
+    return {"due": items, "more": more, "due_key": rows_digest(items, more, coalition.pk)}

@@ -3,15 +3,30 @@ and its next deadlines with times in Geneva time."""
 
 import datetime
 import re
+from types import SimpleNamespace
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
-from coalitions.models import Role
+from coalitions.models import CoalitionOrganisation, Role
 from coalitions.selectors import coalition_reviews, coalition_reviews_apart
-from tests.factories import MembershipFactory, ReviewFactory, SessionFactory, StateFactory
-from tests.factories.coalitions import new_coalition
+from reviews.models import Session
+from tests.factories import (
+    ClusterFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    ReviewFactory,
+    SectionFactory,
+    SessionFactory,
+    StateFactory,
+    SubmissionFactory,
+    UserFactory,
+)
+from tests.factories.coalitions import add_organisation, new_coalition
 from upr_portal.timezones import GENEVA, geneva_today
 
 pytestmark = pytest.mark.django_db
@@ -175,3 +190,145 @@ def test_coalition_tabs_follow_the_persons_role_at_once(client, coalition_with_r
     as_coordinator = client.get(url).content.decode()
 
     assert (as_observer.count(settings_tab), as_coordinator.count(settings_tab)) == (0, 1)
+
+
+# What every member sees alike is remembered until the database changes (upr_portal/freshness.py):
+# access is still decided on every request, each change shows on the next visit, what is late is
+# worked out at each visit, and a visit with nothing changed reads less.
+
+
+def home_visit(client, coalition) -> tuple[int, object]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("coalitions:home", args=[coalition.pk]))
+    return len(queries), response
+
+
+def part(response, heading_id: str) -> str:
+    """The text of the page's section under this heading, tags dropped and whitespace folded."""
+    html = response.content.decode().split(f'id="{heading_id}"')[1].split(">", 1)[1].split("</section>")[0]
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_coalition_home_second_visit_with_nothing_changed_reads_less(client, coalition_with_reviews):
+    coalition, _reviews, member = coalition_with_reviews
+    SectionFactory(
+        submission=SubmissionFactory(coalition=coalition, title="Joint submission"),
+        first_draft_due=timezone.now() + datetime.timedelta(days=3),
+    )
+    client.force_login(member)
+
+    first, first_response = home_visit(client, coalition)
+    second, second_response = home_visit(client, coalition)
+
+    assert second < first
+    for heading in ("reviews-heading", "submissions-heading", "next-heading", "orgs-heading", "clusters-heading"):
+        assert part(second_response, heading) == part(first_response, heading)
+    assert "Joint submission" in part(second_response, "submissions-heading")
+
+
+def test_coalition_home_shows_each_change_at_once(client, coalition_with_reviews):
+    coalition, reviews, member = coalition_with_reviews
+    client.force_login(member)
+    before = home_visit(client, coalition)[1]
+    add_organisation(coalition, OrganisationFactory(name="Newcomers Network"))
+    ClusterFactory(coalition=coalition, name="Health")
+    submission = SubmissionFactory(coalition=coalition, review=reviews["sooner"], title="Late starter")
+    SectionFactory(submission=submission, title="Water", first_draft_due=timezone.now() + datetime.timedelta(days=4))
+    type(reviews["later"]).objects.filter(pk=reviews["later"].pk).update(
+        stakeholder_deadline=timezone.now() + datetime.timedelta(days=10)
+    )
+
+    after = home_visit(client, coalition)[1]
+
+    assert "Newcomers Network" not in part(before, "orgs-heading")
+    assert "Newcomers Network" in part(after, "orgs-heading")
+    assert (part(before, "clusters-heading"), "Health" in part(after, "clusters-heading")) == (
+        "Clusters No cluster yet.",
+        True,
+    )
+    assert "Late starter" in part(after, "submissions-heading")
+    assert "First draft due: Water" in part(after, "submissions-heading")
+    assert "(Chad" not in part(before, "next-heading")
+    assert "Stakeholder submission deadline (Chad" in part(after, "next-heading")
+    assert "Chad, session 803 Review status: Scheduled · Working Group" in part(after, "reviews-heading")
+    assert "stakeholder deadline" in part(after, "reviews-heading").split("Chad, session 803")[1]
+
+
+def test_coalition_home_remembered_for_members_is_still_refused_to_others(client, coalition_with_reviews):
+    # A member's visit remembered the page; someone signed in outside the coalition, a member of
+    # another coalition and a member who left are each refused, as before anyone visited.
+    from django.test import Client
+
+    coalition, _reviews, member = coalition_with_reviews
+    client.force_login(member)
+    assert home_visit(client, coalition)[1].status_code == 200
+    elsewhere = MembershipFactory(coalition=new_coalition(name="Another coalition"), role=Role.COORDINATOR).user
+    leaving = MembershipFactory(coalition=coalition, role=Role.DRAFTER)
+    statuses = {}
+    for name, person in (("outsider", UserFactory()), ("elsewhere", elsewhere), ("leaving", leaving.user)):
+        other = Client()
+        other.force_login(person)
+        if name == "leaving":
+            assert home_visit(other, coalition)[1].status_code == 200
+            type(leaving).objects.filter(pk=leaving.pk).update(is_active=False)
+        statuses[name] = home_visit(other, coalition)[1].status_code
+
+    assert statuses == {"outsider": 404, "elsewhere": 404, "leaving": 404}
+
+
+def test_coalition_home_says_a_milestone_is_late_once_passed_though_nothing_changed(
+    client, coalition_with_reviews, monkeypatch
+):
+    # The submissions are remembered as of no moment: whether a milestone is late is decided at each visit.
+    from submissions.templatetags import submission_lists
+
+    coalition, _reviews, member = coalition_with_reviews
+    due = timezone.now() + datetime.timedelta(hours=1)
+    SectionFactory(submission=SubmissionFactory(coalition=coalition, title="Joint submission"), first_draft_due=due)
+    client.force_login(member)
+    on_time = part(home_visit(client, coalition)[1], "submissions-heading")
+    later = due + datetime.timedelta(hours=1)
+    monkeypatch.setattr(submission_lists, "timezone", SimpleNamespace(now=lambda: later))
+
+    late = part(home_visit(client, coalition)[1], "submissions-heading")
+
+    assert ("late" in on_time, late.endswith("Geneva time late · 1 milestone late")) == (False, True)
+
+
+def test_coalition_home_remembered_values_follow_the_language_and_the_geneva_day(
+    client, settings, coalition_with_reviews, monkeypatch
+):
+    # Nothing changed in the database: in French the overview is in French; a day on in Geneva, a review
+    # whose session closed today is past and a deadline of yesterday is no longer listed.
+    coalition, reviews, member = coalition_with_reviews
+    member.language = ""
+    member.save(update_fields=["language"])
+    CoalitionOrganisation.objects.filter(coalition=coalition).update(status=CoalitionOrganisation.Status.INVITED)
+    today = geneva_today()
+    Session.objects.filter(pk=reviews["later"].session_id).update(
+        wg_start=today - datetime.timedelta(days=11), wg_end=today
+    )
+    type(reviews["sooner"]).objects.filter(pk=reviews["sooner"].pk).update(
+        stakeholder_deadline=datetime.datetime.combine(today, datetime.time(23, 59), tzinfo=GENEVA)
+    )
+    SubmissionFactory(coalition=coalition, title="Joint submission")
+    client.force_login(member)
+    english = home_visit(client, coalition)[1]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    french = home_visit(client, coalition)[1]
+    tomorrow = today + datetime.timedelta(days=1)
+    monkeypatch.setattr("coalitions.views.coalitions.geneva_today", lambda: tomorrow)
+    monkeypatch.setattr("deadlines.templatetags.deadlines_tags.geneva_today", lambda: tomorrow)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    next_day = home_visit(client, coalition)[1]
+
+    assert ("Invited" in part(english, "orgs-heading"), "Invitée" in part(french, "orgs-heading")) == (True, True)
+    assert ("Joint submission Drafting" in part(english, "submissions-heading")) is True
+    assert ("Joint submission Rédaction" in part(french, "submissions-heading")) is True
+    assert "Stakeholder submission deadline (Kenya" in part(english, "next-heading")
+    assert "Date limite des contributions des parties prenantes (Kenya" in part(french, "next-heading")
+    assert "Stakeholder submission deadline" not in part(next_day, "next-heading")
+    upcoming_today = part(english, "reviews-heading").split("Past reviews")[0]
+    upcoming_tomorrow = part(next_day, "reviews-heading").split("Past reviews")[0]
+    assert ("Chad" in upcoming_today, "Chad" in upcoming_tomorrow) == (True, False)
