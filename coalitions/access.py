@@ -116,7 +116,11 @@ def get_visible_or_404(user, rule: str, queryset: QuerySet, **lookup) -> Model:
     A member of a coalition that requires two-factor sign-in gets the object only in a session that
     passed it; after the 404, so an outsider does not even learn that the coalition asks for it.
     """
-    obj = queryset.filter(**lookup).first()
+    return visible_or_404(user, rule, queryset.filter(**lookup).first())
+
+
+def visible_or_404(user, rule: str, obj: Model | None) -> Model:
+    """``get_visible_or_404`` of an object already read (None: it does not exist)."""
     if obj is None or not can(user, rule, obj):
         raise Http404
     refuse_without_two_factor(user, obj)

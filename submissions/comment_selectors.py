@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from coalitions.models import Membership
 from coalitions.rules import can
@@ -29,18 +32,36 @@ class CommentPanel:
     resolved_threads: list[Thread]
     can_comment: bool
     members: list[Member]
+    options: tuple[tuple[int, str], ...] = ()  # ``member_options`` of ``members``
+
+    @property
+    def member_options(self) -> str:
+        """The ``<option>`` of each member a comment can notify."""
+        return mark_safe("".join(option for _pk, option in self.options))  # noqa: S308 - format_html's
 
     @property
     def count(self) -> int:
         return len(self.open_threads) + len(self.resolved_threads)
 
 
-def comment_panel(*, user, section: Section) -> CommentPanel:
-    """The section's threads, open ones first (oldest first), each with its answers; and the members
-    a comment can notify. Two queries whatever the number of comments: the comments with their
-    authors, and the members (only for someone who may comment). The rules read the section's
-    assignees already on it (``with_assignees``) and the person's memberships, cached per request."""
-    comments = list(
+class PanelRows(NamedTuple):
+    """What the comment panel reads from the database, the same for everyone: plain data, to remember."""
+
+    comments: list[Comment]  # without their ``section`` (the page's own is set on them)
+    members: list[Member]
+    # Each member's ``<option>`` of the "Notify" list, by id: two hundred people rendered one by one
+    # in the template cost a national coalition's editor more than the rest of its comments.
+    options: tuple[tuple[int, str], ...] = ()
+
+
+def member_options(members: list[Member]) -> tuple[tuple[int, str], ...]:
+    return tuple(
+        (member.pk, format_html('<option value="{}">{}</option>', member.pk, member.name)) for member in members
+    )
+
+
+def _comments(section: Section) -> list[Comment]:
+    return list(
         Comment.objects.filter(section=section)
         .select_related("author", "resolved_by")
         .only(
@@ -49,24 +70,41 @@ def comment_panel(*, user, section: Section) -> CommentPanel:
         )
         .order_by("created_at", "pk")
     )
+
+
+def panel_rows(*, section: Section) -> PanelRows:
+    """The section's comments with their authors, oldest first, and its coalition's members: two queries."""
+    members = coalition_members(coalition_id=section.submission.coalition_id)
+    return PanelRows(_comments(section), members, member_options(members))
+
+
+def comment_panel(*, user, section: Section, rows: PanelRows | None = None) -> CommentPanel:
+    """The section's threads, open ones first (oldest first), each with its answers; and the members
+    a comment can notify. Two queries whatever the number of comments: the comments with their
+    authors, and the members (only for someone who may comment), unless the caller passes ``rows``
+    (``panel_rows``, which it may have remembered). The rules read the section's assignees already on
+    it (``with_assignees``) and the person's memberships, cached per request."""
+    can_comment = can(user, "submissions.comment_section", section)
+    if rows is None:
+        rows = panel_rows(section=section) if can_comment else PanelRows(_comments(section), [])
     threads: dict[int, Thread] = {}
-    for comment in comments:
+    for comment in rows.comments:
         comment.section = section  # the rules read the section (and its assignees) from the comment
         if comment.parent_id is None:
             threads[comment.pk] = Thread(comment)
-    for comment in comments:
+    for comment in rows.comments:
         if comment.parent_id in threads:
             threads[comment.parent_id].replies.append(comment)
     for thread in threads.values():
         thread.can_resolve = can(user, "submissions.resolve_comment", thread.comment)
-    can_comment = can(user, "submissions.comment_section", section)
-    members = coalition_members(coalition_id=section.submission.coalition_id) if can_comment else []
+    me = user.pk  # once: request.user is a lazy object, whose every attribute costs a dozen calls
     return CommentPanel(
         section=section,
         open_threads=[t for t in threads.values() if not t.comment.is_resolved],
         resolved_threads=[t for t in threads.values() if t.comment.is_resolved],
         can_comment=can_comment,
-        members=[member for member in members if member.pk != user.pk],
+        members=[member for member in rows.members if member.pk != me] if can_comment else [],
+        options=tuple(option for option in rows.options if option[0] != me) if can_comment else (),
     )
 
 

@@ -4,7 +4,7 @@ from itertools import pairwise
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +16,7 @@ from submissions import selectors
 from submissions.errors import SubmissionError
 from submissions.services import sections as section_services
 from submissions.views.common import section_for
+from upr_portal.freshness import remember
 from upr_portal.tables import ROWS_CACHE_SECONDS, reverse_each, rows_digest
 
 VERSIONS_PER_PAGE = 20
@@ -39,6 +40,17 @@ class HistoryRow:
     restore_url: str  # "" where restoring is not offered
 
 
+def _page(numbers: list[int], page_asked: int | None) -> Page:
+    return Paginator(numbers, VERSIONS_PER_PAGE).get_page(page_asked)
+
+
+def _versions(section, page_asked: int | None) -> tuple[dict, list[selectors.VersionListed]]:
+    """When each version was saved (newest first) and the rows of the page of the list asked for: two
+    queries, remembered until the database changes (upr_portal/freshness.py)."""
+    saved = selectors.version_saved_at(section=section)
+    return saved, selectors.version_rows(section=section, numbers=_page(list(saved), page_asked).object_list)
+
+
 @login_required
 @require_GET
 def history(request, pk: int, section_pk: int):
@@ -49,9 +61,10 @@ def history(request, pk: int, section_pk: int):
     (under the same key: what it names never changes).
     """
     section = section_for(request, pk, section_pk, text=False)
-    saved = selectors.version_saved_at(section=section)
+    page_asked = _number(request.GET.get("page"))  # a number or None (the first page), as Paginator reads it
+    saved, listed = remember("section-history", (section.pk, page_asked), lambda: _versions(section, page_asked))
     numbers = list(saved)
-    page = Paginator(numbers, VERSIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page = _page(numbers, page_asked)
 
     a, b = _number(request.GET.get("a")), _number(request.GET.get("b"))
     older = newer = diff_key = None
@@ -76,7 +89,7 @@ def history(request, pk: int, section_pk: int):
             previous=previous.get(version.version),
             restore_url=restore_url(version.version) if can_restore and version.version != section.version else "",
         )
-        for version in selectors.version_rows(section=section, numbers=page.object_list)
+        for version in listed
     ]
     return render(
         request,
@@ -89,6 +102,8 @@ def history(request, pk: int, section_pk: int):
             "page": page,
             "rows": rows,
             "rows_key": rows_digest(rows, page.number),
+            # The form comparing two versions offers every number twice: cached as the rows are.
+            "compare_key": rows_digest(numbers, older, newer, page.number),
             # The diff is read only when its markup is not in the cache (a function: the template calls it).
             "diff": functools.cache(
                 lambda: selectors.version_diff(section=section, before=older, after=newer, key=diff_key)

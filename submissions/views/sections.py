@@ -1,4 +1,5 @@
 import json
+from typing import NamedTuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,7 +15,7 @@ from accounts.two_factor.policy import TwoFactorRequired
 from coalitions.access import REFUSALS
 from coalitions.rules import can
 from submissions import presence, selectors, text_limits
-from submissions.comment_selectors import comment_panel
+from submissions.comment_selectors import PanelRows, comment_panel, panel_rows
 from submissions.diff import text_diff
 from submissions.errors import SectionConflict, SubmissionError, TextRefused
 from submissions.forms import SectionEditForm, SectionSettingsForm
@@ -24,7 +25,8 @@ from submissions.services import sections as section_services
 from submissions.services import submissions as services
 from submissions.views.common import section_for, submission_for
 from submissions.views.recommendations import section_recommendations_context
-from submissions.views.workflow import section_workflow_context
+from submissions.views.workflow import section_steps, section_workflow_context
+from upr_portal.freshness import remember
 
 
 def _settings_fields(form: SectionSettingsForm) -> dict:
@@ -128,10 +130,35 @@ def section_delete(request, pk: int, section_pk: int):
     )
 
 
+class EditorRows(NamedTuple):
+    """What the editor and the read page show of the database beyond the section, the same for everyone."""
+
+    totals: selectors.Totals
+    comments: PanelRows
+    steps: list
+
+
+def _editor_rows(section: Section) -> EditorRows:
+    """Remembered until the database changes (upr_portal/freshness.py): the submission's counts (every
+    section's and its recommendations' words), the comments, the coalition's members and the steps
+    taken. What each person may do with them is decided on each request."""
+
+    def read() -> EditorRows:
+        submission = section.submission
+        sections = list(selectors.section_counts(submission=submission))
+        return EditorRows(
+            totals=selectors.submission_totals(submission=submission, sections=sections),
+            comments=panel_rows(section=section),
+            steps=section_steps(section),
+        )
+
+    return remember("section-editor", (section.submission_id, section.pk), read)
+
+
 def _editor_context(request, section, form, conflict=None) -> dict:
     submission = section.submission
-    sections = list(selectors.section_counts(submission=submission))
-    totals = selectors.submission_totals(submission=submission, sections=sections)
+    rows = _editor_rows(section)
+    totals = rows.totals
     others = totals.counted - totals.counted_words(section)
     return {
         "coalition": submission.coalition,
@@ -144,9 +171,9 @@ def _editor_context(request, section, form, conflict=None) -> dict:
         "can_edit": can(request.user, "submissions.edit_section", section),
         "save_url": reverse("submissions:section_save", args=[submission.pk, section.pk]),
         "presence_url": reverse("submissions:section_presence", args=[submission.pk, section.pk]),
-        "comments": comment_panel(user=request.user, section=section),
+        "comments": comment_panel(user=request.user, section=section, rows=rows.comments),
         # The read page has no form; the editor's buttons bring the person back to the editor.
-        **section_workflow_context(request, section, origin="read" if form is None else "edit"),
+        **section_workflow_context(request, section, origin="read" if form is None else "edit", steps=rows.steps),
     }
 
 

@@ -92,7 +92,12 @@ def _buttons(request, kind: str, obj, actions: dict[str, WorkflowAction], state:
 
 def section_steps(section: Section) -> list:
     """The steps taken on the section, oldest first, with who took each: one query."""
-    return list(section.transitions.select_related("actor"))
+    # Of the actors, the name shown: a caller may remember the steps, and no more of their accounts.
+    return list(
+        section.transitions.select_related("actor").only(
+            *("section", "action", "source", "target", "message", "created_at", "actor__full_name", "actor__email")
+        )
+    )
 
 
 def section_workflow_context(request, section: Section, *, origin: str, steps: list | None = None) -> dict:
