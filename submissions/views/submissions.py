@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -83,9 +85,7 @@ def submission_detail(request, pk: int):
         {
             "coalition": submission.coalition,
             "submission": submission,
-            "rows": table.rows,
-            "rows_key": table.key,
-            "rows_cache_seconds": ROWS_CACHE_SECONDS,
+            "rows_html": table.html,
             "totals": page.totals,
             "can_change": can(request.user, "submissions.change_submission", submission),
             "can_manage": can_manage,
@@ -111,15 +111,32 @@ def _overview(submission: Submission) -> tuple[list[Section], selectors.Totals]:
 @dataclass(frozen=True, slots=True)
 class SectionTable:
     rows: list[SectionRow]
-    key: str  # rows_digest of the rows and can_manage: the key of the rendered table
     can_manage: bool
+    html: str  # the rows rendered (_rows_html)
+
+    @classmethod
+    def of(cls, rows: list[SectionRow], *, can_manage: bool) -> SectionTable:
+        return cls(rows=rows, can_manage=can_manage, html=_rows_html(rows, can_manage=can_manage))
 
     def at(self, now: datetime.datetime) -> SectionTable:
         """The table with each row's deadline late or not at ``now`` (the clock's, not the database's)."""
         if all(row.next_deadline_late == _late(row, now) for row in self.rows):
             return self
         rows = [dataclasses.replace(row, next_deadline_late=_late(row, now)) for row in self.rows]
-        return SectionTable(rows=rows, key=rows_digest(rows, self.can_manage), can_manage=self.can_manage)
+        return SectionTable.of(rows, can_manage=self.can_manage)
+
+
+def _rows_html(rows: list[SectionRow], *, can_manage: bool) -> str:
+    """The table's rows rendered, kept in the cache under a digest of every value they show, of the
+    templates and of the language (upr_portal/tables.py): whoever has the same rows, before or after a
+    change elsewhere in the database, reads them rendered. They hold no CSRF token (their move buttons
+    send the page's one form)."""
+    key = f"submission-rows:{rows_digest(rows, can_manage)}:{translation.get_language()}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("submissions/_section_rows.html", {"rows": rows})
+        cache.set(key, html, ROWS_CACHE_SECONDS)
+    return html
 
 
 def _late(row: SectionRow, now: datetime.datetime) -> bool:
@@ -129,8 +146,8 @@ def _late(row: SectionRow, now: datetime.datetime) -> bool:
 @dataclass(frozen=True, slots=True)
 class SubmissionPage:
     """What the submission page shows one person, but for the clock: their table (which sections they
-    may edit is theirs), the totals, the documents panel and the steps taken. One value, so that a
-    visit while nothing changed reads the cache once."""
+    may edit is theirs) with its rows rendered, the totals, the documents panel and the steps taken.
+    One value, so that a visit while nothing changed reads the cache once."""
 
     table: SectionTable
     totals: selectors.Totals
@@ -146,7 +163,7 @@ def _page(user, submission: Submission, *, can_manage: bool) -> SubmissionPage:
         sections, totals = _overview(submission)
         rows = section_rows(user, submission, sections, totals, can_manage=can_manage)
         return SubmissionPage(
-            table=SectionTable(rows=rows, key=rows_digest(rows, can_manage), can_manage=can_manage),
+            table=SectionTable.of(rows, can_manage=can_manage),
             totals=totals,
             documents=documents_panel(submission, lambda: sections),
             steps=submission_steps(submission),
