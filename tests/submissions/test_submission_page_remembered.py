@@ -15,11 +15,12 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from accounts.models import User
 from coalitions.models import Membership, Organisation, Role
-from submissions.models import GeneratedDocument, Section, Submission
+from submissions.models import GeneratedDocument, Section, SignOff, Submission
 from submissions.services import documents as document_services
 from submissions.services import workflow as workflow_services
 from tests.factories.generated_documents import GeneratedDocumentFactory, finished_document
 from tests.submissions.conftest import World
+from tests.submissions.test_signoff_views import open_sign_off
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +160,18 @@ def test_a_job_that_stopped_between_two_visits_is_failed_with_nothing_changed(wo
     response = visit(browsers, world, "observer")
     assertContains(response, 'data-status="failed"')
     assert GeneratedDocument.objects.get(submission=world.submission).status == GeneratedDocument.Status.FAILED
+
+
+def test_the_sign_off_panel_counts_an_answer_at_once_and_is_each_persons_own(world, browsers, client):
+    sign_offs = open_sign_off(world)
+    client.force_login(world.people["cluster lead"])  # designated for Beta Legal Aid
+    detail = reverse("submissions:detail", args=[world.submission.pk])
+    assertContains(client.get(detail), "You answer for Beta Legal Aid")
+    observer = visit(browsers, world, "observer")
+    assertContains(observer, "0 of 3 endorsed, 0 declined, 3 not answered")
+    assertNotContains(observer, "You answer for")
+
+    SignOff.objects.filter(pk=sign_offs["a"].pk).update(status=SignOff.Status.ENDORSED, answered_at=timezone.now())
+
+    assertContains(visit(browsers, world, "observer"), "1 of 3 endorsed, 0 declined, 2 not answered")
+    assertContains(client.get(detail), "You answer for Beta Legal Aid")
