@@ -101,7 +101,10 @@ def _safe_fetcher_class() -> type:
         """
 
         def __init__(self, roots: Iterable[Path] | None = None, **kwargs) -> None:
-            # No redirects and only two schemes: http(s) never reaches urllib at all.
+            # No redirects and only two schemes: http(s) never reaches urllib at all. So the HTTPS
+            # handler urllib is built with gets one context made once, never used: without it, every
+            # render made a default context and read the system's CA certificates (20 ms).
+            kwargs.setdefault("ssl_context", _unused_ssl_context())
             super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False, **kwargs)
             self.roots = tuple(Path(root).resolve() for root in (static_roots() if roots is None else roots))
             self.refused: list[str] = []
@@ -118,6 +121,13 @@ def _safe_fetcher_class() -> type:
             return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type})
 
     return SafeFetcher
+
+
+@functools.cache
+def _unused_ssl_context():
+    import ssl
+
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 
 
 def __getattr__(name: str):
