@@ -6,9 +6,7 @@ so that other processes can open it), seeds the reference data and the demo join
 warms up with one unmeasured run and then times ``--runs`` runs of:
 
 - the whole job (``submissions.services.documents.document_generate``: content, words, the PDF
-  with its page figures, the DOCX, storing both files and the figures, the notification). The job
-  writes the DOCX in a forked child while WeasyPrint lays the PDF out, so its memory counts the
-  child's own pages on top of the process's (the rest they share copy-on-write);
+  with its page figures, the DOCX, storing both files and the figures, the notification);
 - plain WeasyPrint turning the same HTML into a PDF (same fonts, fetcher and PDF/UA variant);
 
 and reports its peak resident memory (``ru_maxrss``). The targets (issue 8): the job within 1.25
@@ -88,10 +86,6 @@ def child(mode: str, database: str, runs: int) -> None:
         last = once()
     result["timings"] = timings
     result["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    from submissions.documents.forked import peak_with_child_kb
-
-    # This process and its DOCX child together: the child's own pages counted on top.
-    result["with_child_mb"] = peak_with_child_kb() / 1024
     from weasyprint.text.ffi import harfbuzz_subset
 
     # WeasyPrint falls back to fontTools, several times slower, without the system's HarfBuzz subsetter.
@@ -183,17 +177,8 @@ def main() -> None:
             f"{report['words_notes']:,} notes; limit {report['max_words']:,}), {report['pages']} pages "
             f"({report['total_pages']} with the annex; limit {report['max_pages']})"
         )
-        job_mb = max(job["max_rss_mb"], job["with_child_mb"])
-        if job["with_child_mb"]:
-            print(
-                f"DOCX written by a forked child during the layout: job peak = the larger of the process's "
-                f"peak RSS ({job['max_rss_mb']:.0f} MB) and its RSS with the child's own pages on top "
-                f"({job['with_child_mb']:.0f} MB)"
-            )
-        else:
-            print("DOCX written in the job's own process (no child was forked)")
         print(f"{'':34} {'median':>8} {'max':>8}  {'peak RSS':>9}")
-        print(line("whole job (content, PDF, DOCX)", job["timings"], job_mb))
+        print(line("whole job (content, PDF, DOCX)", job["timings"], job["max_rss_mb"]))
         print(line("plain WeasyPrint, same HTML", plain["timings"], plain["max_rss_mb"]))
         ratio = statistics.median(job["timings"]) / statistics.median(plain["timings"])
         ratio_max = max(job["timings"]) / max(plain["timings"])
@@ -205,7 +190,7 @@ def main() -> None:
             print(line("LibreOffice DOCX -> PDF (cold)", office, None))
         verdicts = [
             f"job within {TARGET_RATIO} x plain WeasyPrint: {'yes' if ratio <= TARGET_RATIO else 'NO'}",
-            f"peak under {TARGET_MB} MB: {'yes' if job_mb < TARGET_MB else 'NO'}",
+            f"peak under {TARGET_MB} MB: {'yes' if job['max_rss_mb'] < TARGET_MB else 'NO'}",
         ]
         if office is not None:
             faster = statistics.median(job["timings"]) < statistics.median(office)

@@ -28,7 +28,6 @@ the web process never loads them.
 from __future__ import annotations
 
 import datetime
-import importlib
 import io
 import re
 import struct
@@ -74,17 +73,6 @@ _SEPARATOR_ID, _CONTINUATION_ID = -1, 0
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-
-
-# What render_docx imports (python-docx imports its own parts with itself).
-_LIBRARIES = ("docx", "lxml.html", "PIL.Image")
-
-
-def load_libraries() -> None:
-    """Imports what ``render_docx`` uses (about half a second), before a child that runs it is forked:
-    the child then shares them instead of importing them again at every job."""
-    for name in _LIBRARIES:
-        importlib.import_module(name)
 
 
 def render_docx(content: DocumentContent, *, over_limit: bool = False) -> bytes:

@@ -38,7 +38,6 @@ from kombu.exceptions import OperationalError as BrokerError
 from accounts.models import User
 from notifications.services import notification_create
 from submissions.documents.content import document_content
-from submissions.documents.forked import ChildFailed, ForkedCall, NotForked
 from submissions.documents.limits import DocumentReport, over_lines, report_lines, words_report
 from submissions.models import GeneratedDocument, Submission
 from submissions.selectors import document_running, document_running_key
@@ -250,26 +249,21 @@ def document_generate(*, document_id: int) -> GeneratedDocument | None:
 
 
 def _generate(document: GeneratedDocument, stored: list[str]) -> None:
-    from submissions.documents.docx import load_libraries, render_docx
+    from submissions.documents.docx import render_docx
     from submissions.documents.pdf import render_pdf
 
-    load_libraries()
     submission = document.submission
     content = document_content(submission)
     section_versions = {str(section.pk): section.version for section in content.sections}
     # The words are known before the PDF is: the page shows them while the PDF renders.
     report = words_report(content)
     _step(document, Status.COUNTING, Status.RENDERING_PDF, section_versions=section_versions, report=report.as_json())
-    # The DOCX is written by a forked child while WeasyPrint lays the PDF out here (see forked.py),
-    # marked over the limit if the words are; the layout may still find the pages over.
-    docx_over_limit = report.is_over
-    with ForkedCall(render_docx, content, over_limit=docx_over_limit) as docx_call:
-        rendered = render_pdf(content)
-        report = rendered.report or report.with_pages(
-            pages=rendered.pages, total_pages=rendered.total_pages, paragraphs_beyond=rendered.overflow
-        )
-        _step(document, Status.RENDERING_PDF, Status.RENDERING_DOCX, report=report.as_json())
-        docx = _forked_docx(docx_call, content, over_limit=report.is_over, forked_over_limit=docx_over_limit)
+    rendered = render_pdf(content)
+    report = rendered.report or report.with_pages(
+        pages=rendered.pages, total_pages=rendered.total_pages, paragraphs_beyond=rendered.overflow
+    )
+    _step(document, Status.RENDERING_PDF, Status.RENDERING_DOCX, report=report.as_json())
+    docx = render_docx(content, over_limit=report.is_over)
 
     stem = document_file_stem(submission)
     try:
@@ -292,21 +286,6 @@ def _generate(document: GeneratedDocument, stored: list[str]) -> None:
             docx_sha256=hashlib.sha256(docx).hexdigest(),
         )
         _notify_done(document, report)
-
-
-def _forked_docx(call: ForkedCall, content, *, over_limit: bool, forked_over_limit: bool) -> bytes:
-    """The child's DOCX, or one written here: when nothing was forked, the child failed (a real error
-    is then raised here, with its own type), or the layout found the pages over a limit the words were not."""
-    from submissions.documents.docx import render_docx
-
-    if over_limit == forked_over_limit:
-        try:
-            return call.result()
-        except NotForked:
-            pass
-        except ChildFailed as error:
-            logger.warning("The DOCX child failed (%s); writing the DOCX in the worker", error)
-    return render_docx(content, over_limit=over_limit)
 
 
 def _generate_kind(document: GeneratedDocument, stored: list[str]) -> None:
