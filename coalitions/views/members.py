@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -15,6 +16,7 @@ from coalitions.models import Cluster, CoalitionOrganisation, Membership, Organi
 from coalitions.rules import can
 from coalitions.services.errors import CoalitionError
 from coalitions.views.coalitions import coalition_for
+from upr_portal.freshness import remember
 from upr_portal.tables import ROWS_CACHE_SECONDS, reverse_each, rows_digest
 
 # Rows a page of the directory shows: a national coalition has hundreds of people.
@@ -82,18 +84,55 @@ def directory_filter(form: DirectoryFilterForm, *, coalition) -> DirectoryFilter
     )
 
 
-def _query_without_page(request) -> str:
-    """The filters of this request as a query string, for the links to other pages of the same list."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 @login_required
 @require_GET
 def directory(request, pk: int):
     coalition = coalition_for(request, pk, "coalitions.view_members")
-    form = DirectoryFilterForm(request.GET or None, coalition=coalition)
+    can_manage = can(request.user, "coalitions.manage_members", coalition)
+    # What the page lists is remembered until the database changes (upr_portal/freshness.py), for
+    # these filters, this page, coordinators or not, and the language; access is checked above on
+    # every request.
+    query = request.GET.copy()
+    page_asked = query.pop("page", [None])[-1]
+    listing = remember(
+        "member-directory",
+        (coalition.pk, query.urlencode(), page_asked, can_manage, get_language()),
+        lambda: _directory_listing(request.GET, coalition=coalition, page_asked=page_asked, can_manage=can_manage),
+    )
+    return render(
+        request,
+        "coalitions/directory.html",
+        {
+            "coalition": coalition,
+            "filter": listing.filter,
+            "filter_key": listing.filter_key,
+            "filtered": listing.filtered,
+            "members": listing.rows,
+            "rows_key": listing.rows_key,
+            "rows_cache_seconds": ROWS_CACHE_SECONDS,
+            # A paginator over the count alone: the page's numbers and links, not its rows again.
+            "page": Paginator(range(listing.count), DIRECTORY_PAGE_SIZE).page(listing.page_number),
+            "page_query": query.urlencode(),
+            "can_manage": can_manage,
+        },
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DirectoryListing:
+    """One page of the directory for some filters, as plain values."""
+
+    filter: DirectoryFilter
+    filter_key: str
+    filtered: bool
+    count: int
+    page_number: int
+    rows: list[DirectoryRow]
+    rows_key: str
+
+
+def _directory_listing(data, *, coalition, page_asked: str | None, can_manage: bool) -> DirectoryListing:
+    form = DirectoryFilterForm(data or None, coalition=coalition)
     filters = form.cleaned_data if form.is_valid() else {}
     members = selectors.member_directory(
         coalition=coalition,
@@ -102,26 +141,17 @@ def directory(request, pk: int):
         role=filters.get("role", ""),
         query=filters.get("q", ""),
     )
-    page = Paginator(members, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    can_manage = can(request.user, "coalitions.manage_members", coalition)
+    page = Paginator(members, DIRECTORY_PAGE_SIZE).get_page(page_asked)
     rows = directory_rows(page.object_list, coalition=coalition, can_manage=can_manage)
     shown_filter = directory_filter(form, coalition=coalition)
-    return render(
-        request,
-        "coalitions/directory.html",
-        {
-            "coalition": coalition,
-            "form": form,
-            "filter": shown_filter,
-            "filter_key": rows_digest([shown_filter]),
-            "filtered": any(filters.values()),
-            "members": rows,
-            "rows_key": rows_digest(rows, can_manage),
-            "rows_cache_seconds": ROWS_CACHE_SECONDS,
-            "page": page,
-            "page_query": _query_without_page(request),
-            "can_manage": can_manage,
-        },
+    return DirectoryListing(
+        filter=shown_filter,
+        filter_key=rows_digest([shown_filter]),
+        filtered=any(filters.values()),
+        count=page.paginator.count,
+        page_number=page.number,
+        rows=rows,
+        rows_key=rows_digest(rows, can_manage),
     )
 
 
