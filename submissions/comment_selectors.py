@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
-from django.utils.html import format_html
+from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 from coalitions.models import Membership
@@ -31,13 +31,8 @@ class CommentPanel:
     open_threads: list[Thread]
     resolved_threads: list[Thread]
     can_comment: bool
-    members: list[Member]
-    options: tuple[tuple[int, str], ...] = ()  # ``member_options`` of ``members``
-
-    @property
-    def member_options(self) -> str:
-        """The ``<option>`` of each member a comment can notify."""
-        return mark_safe("".join(option for _pk, option in self.options))  # noqa: S308 - format_html's
+    # The "Notify" list: an ``<option>`` for each member a comment can notify (``member_options``).
+    member_options: str
 
     @property
     def count(self) -> int:
@@ -48,16 +43,23 @@ class PanelRows(NamedTuple):
     """What the comment panel reads from the database, the same for everyone: plain data, to remember."""
 
     comments: list[Comment]  # without their ``section`` (the page's own is set on them)
-    members: list[Member]
-    # Each member's ``<option>`` of the "Notify" list, by id: two hundred people rendered one by one
-    # in the template cost a national coalition's editor more than the rest of its comments.
-    options: tuple[tuple[int, str], ...] = ()
+    member_options: str  # ``member_options`` of every member of the coalition
 
 
-def member_options(members: list[Member]) -> tuple[tuple[int, str], ...]:
-    return tuple(
-        (member.pk, format_html('<option value="{}">{}</option>', member.pk, member.name)) for member in members
-    )
+def member_options(members: list[Member]) -> str:
+    """The ``<option>`` of each member, in one string: two hundred people rendered one by one in the
+    template cost a national coalition's editor more than the rest of its comments, and a string is
+    one object to remember where a list of members was a thousand to unpickle on each visit."""
+    return format_html_join("", '<option value="{}">{}</option>', ((member.pk, member.name) for member in members))
+
+
+def without_option(options: str, pk: int) -> str:
+    """``member_options`` without the member ``pk``'s (nobody is offered to notify themselves)."""
+    start = options.find(f'<option value="{int(pk)}">')
+    if start != -1:
+        # A name is escaped: the first "</option>" after its start ends the option.
+        options = options[:start] + options[options.index("</option>", start) + len("</option>") :]
+    return mark_safe(options)  # noqa: S308 - format_html_join's markup, less one whole option
 
 
 def _comments(section: Section) -> list[Comment]:
@@ -75,7 +77,7 @@ def _comments(section: Section) -> list[Comment]:
 def panel_rows(*, section: Section) -> PanelRows:
     """The section's comments with their authors, oldest first, and its coalition's members: two queries."""
     members = coalition_members(coalition_id=section.submission.coalition_id)
-    return PanelRows(_comments(section), members, member_options(members))
+    return PanelRows(_comments(section), member_options(members))
 
 
 def comment_panel(*, user, section: Section, rows: PanelRows | None = None) -> CommentPanel:
@@ -86,7 +88,7 @@ def comment_panel(*, user, section: Section, rows: PanelRows | None = None) -> C
     it (``with_assignees``) and the person's memberships, cached per request."""
     can_comment = can(user, "submissions.comment_section", section)
     if rows is None:
-        rows = panel_rows(section=section) if can_comment else PanelRows(_comments(section), [])
+        rows = panel_rows(section=section) if can_comment else PanelRows(_comments(section), "")
     threads: dict[int, Thread] = {}
     for comment in rows.comments:
         comment.section = section  # the rules read the section (and its assignees) from the comment
@@ -97,14 +99,12 @@ def comment_panel(*, user, section: Section, rows: PanelRows | None = None) -> C
             threads[comment.parent_id].replies.append(comment)
     for thread in threads.values():
         thread.can_resolve = can(user, "submissions.resolve_comment", thread.comment)
-    me = user.pk  # once: request.user is a lazy object, whose every attribute costs a dozen calls
     return CommentPanel(
         section=section,
         open_threads=[t for t in threads.values() if not t.comment.is_resolved],
         resolved_threads=[t for t in threads.values() if t.comment.is_resolved],
         can_comment=can_comment,
-        members=[member for member in rows.members if member.pk != me] if can_comment else [],
-        options=tuple(option for option in rows.options if option[0] != me) if can_comment else (),
+        member_options=without_option(rows.member_options, user.pk) if can_comment else "",
     )
 
 

@@ -10,7 +10,9 @@ from django.utils.html import escape
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from coalitions.models import Role
+from submissions.comment_selectors import member_options, without_option
 from submissions.models import Comment, Section, SectionTransition, SectionVersion
+from submissions.services.comments import Member
 from tests.factories import MembershipFactory, SectionFactory, SubmissionFactory, UserFactory, write_text
 from tests.factories.accounts import sign_in_with_two_factor
 from tests.factories.coalitions import new_coalition
@@ -195,3 +197,11 @@ def test_history_second_visit_with_nothing_changed_reads_less(world, client):
     second = queries_of(client, history_url(world.section_b))
 
     assert second < first
+
+
+def test_notify_options_leave_out_exactly_the_person_and_escape_names():
+    options = member_options([Member(12, "Ana <b>"), Member(123, "Ben"), Member(1, "Cy")])
+
+    assert without_option(options, 12) == '<option value="123">Ben</option><option value="1">Cy</option>'
+    assert without_option(options, 1) == ('<option value="12">Ana &lt;b&gt;</option><option value="123">Ben</option>')
+    assert without_option(options, 7) == options
