@@ -20,12 +20,17 @@ on anything else, not even the clock beyond what ``parts`` names.
 
 Writes that no page shows do not move the generation: the sessions' table and django-axes' sign-in
 records (written on every sign-in attempt).
+
+A request reads the shared generation once (``hold_for_request``), not once a remembered value: a
+page remembers several, each a round trip to the cache. Its own writes still move it on at once; a
+write another process commits meanwhile is seen by the next request.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
@@ -39,6 +44,7 @@ READ_ONLY = re.compile(r"\s*(SELECT|SAVEPOINT|RELEASE|ROLLBACK|SET|SHOW|EXPLAIN|
 UNSHOWN_TABLES = re.compile(r'\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(django_session|axes_\w+)"?[\s(]', re.I)
 
 _stale_here = False  # a write this process has made (possibly not committed yet) that readers must see
+_request = threading.local()  # the generation the thread's current request has read, while it runs
 
 
 def is_write(sql: str) -> bool:
@@ -49,6 +55,7 @@ def bump() -> None:
     """Moves the generation on: every value remembered so far is recomputed on its next use."""
     global _stale_here
     _stale_here = False
+    _request.generation = None
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # no generation yet (a new or emptied cache)
@@ -65,7 +72,25 @@ def mark_stale() -> None:
 def generation() -> int:
     if _stale_here:
         bump()
-    return cache.get_or_set(GENERATION_KEY, 0, timeout=None)
+    held = getattr(_request, "generation", None)
+    if held is not None:
+        return held
+    value = cache.get_or_set(GENERATION_KEY, 0, timeout=None)
+    if getattr(_request, "running", False):
+        _request.generation = value
+    return value
+
+
+def hold_for_request(sender, **kwargs) -> None:
+    """``request_started`` receiver: the request reads the generation once, on its first use."""
+    _request.running = True
+    _request.generation = None
+
+
+def release_after_request(sender, **kwargs) -> None:
+    """``request_finished`` receiver: outside a request (a task, a command) every use reads it."""
+    _request.running = False
+    _request.generation = None
 
 
 def _own_transaction(connection) -> bool:

@@ -132,3 +132,68 @@ def test_statements_that_do_not_write():
     assert freshness.is_write('UPDATE "reviews_state" SET "name" = %s')
     assert freshness.is_write('INSERT INTO "django_session_extra" ("x") VALUES (%s)')
     assert freshness.is_write('DELETE FROM "submissions_section" WHERE "id" = %s')
+
+
+def test_a_request_holds_the_generation_it_read_and_sees_its_own_writes():
+    from django.core.cache import cache
+
+    calls, compute = counter()
+    freshness.hold_for_request(sender=None)
+    try:
+        freshness.remember("states", ["a"], compute)
+        cache.incr(freshness.GENERATION_KEY)  # another process commits meanwhile
+        freshness.remember("states", ["a"], compute)
+        held = len(calls)
+        make_state("ZZF", "Own write")
+        freshness.remember("states", ["a"], compute)
+        after_own_write = len(calls)
+    finally:
+        freshness.release_after_request(sender=None)
+    cache.incr(freshness.GENERATION_KEY)  # outside a request, another process's commit is seen at once
+    freshness.remember("states", ["a"], compute)
+
+    assert (held, after_own_write, len(calls)) == (1, 2, 3)
+
+
+def test_a_page_reads_the_generation_once_however_many_values_it_remembers(client, monkeypatch):
+    from django.core.cache import cache
+    from django.urls import reverse
+
+    from tests.factories import UserFactory
+
+    reads = []
+    remembered = []
+    get_or_set, remember = cache.get_or_set, freshness.remember
+
+    def counted_get_or_set(key, *args, **kwargs):
+        if key == freshness.GENERATION_KEY:
+            reads.append(key)
+        return get_or_set(key, *args, **kwargs)
+
+    def counted_remember(name, *args, **kwargs):
+        remembered.append(name)
+        return remember(name, *args, **kwargs)
+
+    client.force_login(UserFactory())
+    monkeypatch.setattr(cache, "get_or_set", counted_get_or_set)
+    monkeypatch.setattr(freshness, "remember", counted_remember)
+
+    assert client.get(reverse("home")).status_code == 200
+    assert (len(reads), len(remembered) >= 2) == (1, True)
+
+
+def test_forget_remembered_has_every_value_computed_again_after_a_change_made_outside_the_portal():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    calls, compute = counter()
+    freshness.remember("states", [], compute)
+    generation = freshness.generation()
+    out = StringIO()
+
+    call_command("forget_remembered", stdout=out)
+    freshness.remember("states", [], compute)
+
+    assert len(calls) == 2
+    assert f"(data generation {generation + 1})" in out.getvalue()
