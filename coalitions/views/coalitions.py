@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -75,7 +77,7 @@ def _review_shown(review) -> tuple:
     )
 
 
-def _overview(coalition: Coalition, today) -> dict:
+def _overview(coalition: Coalition, today: datetime.date) -> dict:
     """What the coalition's home page shows of its reviews, organisations and clusters, and the
     digests the two parts are cached under: the same for every member."""
     organisations = selectors.organisations_overview(coalition=coalition)
