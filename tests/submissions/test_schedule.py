@@ -392,11 +392,15 @@ def test_schedule_preview_queries_do_not_grow_with_sections(world, client, secti
 
 def test_section_page_shows_each_milestone_with_its_state(world, client):
     now = datetime.datetime.now(tz=UTC)
+    # Days are counted in Geneva: noon there five days on, whatever the hour of the run.
+    in_five_days = datetime.datetime.combine(
+        now.astimezone(GENEVA).date() + datetime.timedelta(days=5), datetime.time(12), tzinfo=GENEVA
+    )
     Section.objects.filter(pk=world.section_b.pk).update(
         state=SectionState.SUBMITTED,
         first_draft_due=now - datetime.timedelta(days=3),
         review_due=now - datetime.timedelta(hours=1),
-        final_due=now + datetime.timedelta(days=5, hours=1),
+        final_due=in_five_days,
     )
     client.force_login(world.people["observer"])
 
