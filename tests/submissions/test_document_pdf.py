@@ -1,5 +1,6 @@
 """The submission's PDF, read back with pypdf: content in order, numbering, notes, limits, fonts, metadata."""
 
+import gc
 import html
 import io
 import re
@@ -11,7 +12,7 @@ from django.conf import settings
 
 from submissions.documents.content import DocumentContent, document_content
 from submissions.documents.limits import SectionOverBudget
-from submissions.documents.pdf import PdfResult, render_pdf
+from submissions.documents.pdf import PdfResult, render_pdf, render_plain
 from tests.factories.documents import document_world
 from tests.shared_data import module_rows
 from tests.submissions.pdf_text import (
@@ -280,3 +281,25 @@ def test_pdf_logo_embedded_from_media_as_a_data_uri(db, settings, tmp_path):
         if xobject.get_object()["/Subtype"] == "/Image"
     ]
     assert [(i["/Width"], i["/Height"]) for i in images] == [(40, 20)]
+
+
+def test_render_leaves_no_cycles_for_a_full_collection(rendered):
+    # What a render makes is freed when it ends, by a young collection: none of it is left for the
+    # oldest generation, which only a collection of the worker's whole heap clears.
+    render_plain(rendered.within_pdf.html)  # whatever WeasyPrint keeps from a first render
+    gc.collect()
+    before = len(gc.get_objects())
+
+    render_plain(rendered.within_pdf.html)
+
+    assert gc.isenabled()
+    assert len(gc.get_objects()) - before < 50
+
+
+def test_render_leaves_the_collector_off_when_it_was(rendered):
+    gc.disable()
+    try:
+        render_plain(rendered.within_pdf.html)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
