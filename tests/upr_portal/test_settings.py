@@ -53,7 +53,7 @@ def test_settings_with_redis_send_tasks_to_the_broker():
     assert values["CELERY_BROKER_URL"] == "redis://redis.internal:6379/3"
     assert values["CELERY_RESULT_BACKEND"] == "redis://redis.internal:6379/3"
     assert values["CELERY_BROKER_TRANSPORT_OPTIONS"] == {"visibility_timeout": 6 * 3600}
-    assert values["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["CACHES"]["default"]["BACKEND"] == "upr_portal.cache.RedisCache"
 
 
 def test_settings_database_defaults_to_sqlite_under_var():
