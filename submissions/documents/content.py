@@ -333,19 +333,25 @@ def _blocks(html: str, *, numbers: _Counter, notes: _Counter) -> list[Block]:
             loose.append(_serialise(element))
         else:
             flush_loose()
-            blocks.append(_block(element.tag, _serialise(element), numbers=numbers, notes=notes))
+            blocks.append(_block(element.tag, _serialise(element), numbers=numbers, notes=notes, element=element))
         if tail:
             loose.append(_escape(tail))
     flush_loose()
     return blocks
 
 
-def _block(tag: str, html: str, *, numbers: _Counter, notes: _Counter) -> Block:
-    """One block: its words counted from its stored markup, then its footnotes swapped for calls."""
+def _block(tag: str, html: str, *, numbers: _Counter, notes: _Counter, element: ET.Element | None = None) -> Block:
+    """One block: its words counted from its stored markup, then its footnotes swapped for calls.
+
+    ``element`` is the block as parsed with its section (``html`` serialises it), changed here: it is
+    not parsed again from ``html``.
+    """
     if tag == "p" and not html.startswith("<p>"):
         html = f"<p>{html}</p>"
+        element = None
     words = count_html(html)
-    element = tinyhtml5.parse(html, namespace_html_elements=False).find("body")[0]
+    if element is None:
+        element = tinyhtml5.parse(html, namespace_html_elements=False).find("body")[0]
     footnotes = []
     for parent in element.iter():
         for index, child in enumerate(list(parent)):
