@@ -7,7 +7,8 @@ warms up with one unmeasured run and then times ``--runs`` runs of:
 
 - the whole job (``submissions.services.documents.document_generate``: content, words, the PDF
   with its page figures, the DOCX, storing both files and the figures, the notification);
-- plain WeasyPrint turning the same HTML into a PDF (same fonts, fetcher and PDF/UA variant);
+- plain WeasyPrint turning the same HTML into a PDF (same fonts, fetcher and PDF/UA variant, and
+  Python's cycle collector paused during the render as for every document: see pdf.py);
 
 and reports its peak resident memory (``ru_maxrss``). The targets (issue 8): the job within 1.25
 times plain WeasyPrint, under 200 MB. When ``soffice`` is on PATH it also times LibreOffice's
