@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from coalitions import selectors, services
-from coalitions.access import get_visible_or_404, require
+from coalitions.access import require, visible_or_404
 from coalitions.forms import CoalitionCreateForm, CoalitionForm, CoalitionTwoFactorForm
 from coalitions.models import Coalition, Role
 from coalitions.rules import role_in
@@ -20,8 +20,14 @@ from upr_portal.timezones import geneva_today
 
 
 def coalition_for(request, pk: int, rule: str = "coalitions.view_coalition") -> Coalition:
-    coalition = get_visible_or_404(
-        request.user, "coalitions.view_coalition", Coalition.objects.select_related("secretariat"), pk=pk
+    """The coalition, or 404 to whoever may not see it. Its row is remembered until the database
+    changes (upr_portal/freshness.py); who may see it is checked on every request."""
+    coalition = visible_or_404(
+        request.user,
+        "coalitions.view_coalition",
+        freshness.remember(
+            "coalition", (pk,), lambda: Coalition.objects.select_related("secretariat").filter(pk=pk).first()
+        ),
     )
     if rule != "coalitions.view_coalition":
         require(request.user, rule, coalition)

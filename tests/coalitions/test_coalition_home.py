@@ -254,6 +254,20 @@ def test_coalition_home_shows_each_change_at_once(client, coalition_with_reviews
     assert "stakeholder deadline" in part(after, "reviews-heading").split("Chad, session 803")[1]
 
 
+def test_coalition_pages_show_the_coalitions_new_name_at_once(client, coalition_with_reviews):
+    # The coalition's row is remembered (coalitions.views.coalitions.coalition_for); a rename by a
+    # queryset update, which sends no signal, shows on the next visit of its pages.
+    coalition, _reviews, member = coalition_with_reviews
+    client.force_login(member)
+    home_visit(client, coalition)
+    directory = reverse("coalitions:directory", args=[coalition.pk])
+    client.get(directory)
+    type(coalition).objects.filter(pk=coalition.pk).update(name="Renamed Rights Coalition")
+
+    assert "Renamed Rights Coalition" in home_visit(client, coalition)[1].content.decode()
+    assert "Renamed Rights Coalition" in client.get(directory).content.decode()
+
+
 def test_coalition_home_remembered_for_members_is_still_refused_to_others(client, coalition_with_reviews):
     # A member's visit remembered the page; someone signed in outside the coalition, a member of
     # another coalition and a member who left are each refused, as before anyone visited.
