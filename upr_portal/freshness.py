@@ -38,8 +38,9 @@ from django.core.cache import cache
 from django.db import connections, transaction
 
 GENERATION_KEY = "data-generation"
-# Long enough to outlive a busy hour; old generations' entries expire on their own.
-REMEMBER_SECONDS = 3600
+# A value is only read again within its generation, which busy hours end every few seconds: entries of
+# old generations expire on their own after this (and Redis may evict them first: docker-compose.yml).
+REMEMBER_SECONDS = 600
 READ_ONLY = re.compile(r"\s*(SELECT|SAVEPOINT|RELEASE|ROLLBACK|SET|SHOW|EXPLAIN|PRAGMA|BEGIN|COMMIT)\b", re.I)
 UNSHOWN_TABLES = re.compile(r'\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(django_session|axes_\w+)"?[\s(]', re.I)
 
