@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+import time
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
@@ -60,8 +61,15 @@ def bump() -> None:
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # no generation yet (a new or emptied cache)
-        if not cache.add(GENERATION_KEY, 1, timeout=None):
+        if not cache.add(GENERATION_KEY, _new_start() + 1, timeout=None):
             cache.incr(GENERATION_KEY)
+
+
+def _new_start() -> int:
+    """Where a generation lost with the cache (emptied, restarted, or its key evicted) starts again:
+    the clock in milliseconds, past every number it reached before (unless it moved on more than once a
+    millisecond), so that no value remembered under an old number is ever read again."""
+    return time.time_ns() // 1_000_000
 
 
 def mark_stale() -> None:
@@ -76,7 +84,7 @@ def generation() -> int:
     held = getattr(_request, "generation", None)
     if held is not None:
         return held
-    value = cache.get_or_set(GENERATION_KEY, 0, timeout=None)
+    value = cache.get_or_set(GENERATION_KEY, _new_start, timeout=None)
     if getattr(_request, "running", False):
         _request.generation = value
     return value

@@ -145,8 +145,14 @@ if REDIS_URL:
     # Longer than any countdown the portal schedules, or Redis hands a task out twice.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
 else:
+    # Room for what the pages remember (upr_portal/freshness.py): past MAX_ENTRIES files the cache
+    # deletes a third of them at random (300 by default).
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": VAR_DIR / "cache"}
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": VAR_DIR / "cache",
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
     }
     # Like SQLite's folder: kombu and Celery's file backend write into these folders but never create them.
     for _folder in ("queue", "control", "results"):

@@ -197,3 +197,18 @@ def test_forget_remembered_has_every_value_computed_again_after_a_change_made_ou
 
     assert len(calls) == 2
     assert f"(data generation {generation + 1})" in out.getvalue()
+
+
+def test_a_generation_lost_with_the_cache_starts_again_past_every_number_used_before():
+    from django.core.cache import cache
+
+    calls, compute = counter()
+    freshness.remember("states", [], compute)
+    before = freshness.generation()
+    cache.delete(freshness.GENERATION_KEY)  # a cache emptied, restarted, or that evicted the key
+
+    after = freshness.generation()
+    freshness.remember("states", [], compute)
+
+    assert after > before
+    assert len(calls) == 2

@@ -42,6 +42,7 @@ def test_settings_without_redis_queue_tasks_in_folders_under_var():
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": BASE_DIR / "var" / "cache",
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
     }
 
