@@ -125,8 +125,13 @@ def _watcher(connection):
 
 
 def watch_writes(sender, connection, **kwargs) -> None:
-    """``connection_created`` receiver: every new database connection reports its writes."""
-    connection.execute_wrappers.append(_watcher(connection))
+    """``connection_created`` receiver: every database connection reports its writes.
+
+    Once per connection object: Django keeps the object (and its execute wrappers) across reconnections,
+    and sends the signal again at each."""
+    if not getattr(connection, "_freshness_watched", False):
+        connection._freshness_watched = True
+        connection.execute_wrappers.append(_watcher(connection))
 
 
 def key(name: str, parts: Iterable[Hashable]) -> str:

@@ -212,3 +212,12 @@ def test_a_generation_lost_with_the_cache_starts_again_past_every_number_used_be
 
     assert after > before
     assert len(calls) == 2
+
+
+def test_a_connection_reconnected_is_watched_once():
+    from django.db.backends.signals import connection_created
+
+    watchers = len(connection.execute_wrappers)
+    for _ in range(3):
+        connection_created.send(sender=connection.__class__, connection=connection)
+    assert len(connection.execute_wrappers) == watchers == 1
