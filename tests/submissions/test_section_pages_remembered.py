@@ -1,6 +1,8 @@
 """The section editor and the section history remember what they read (upr_portal/freshness.py): a
 change shows at once, each person's rights are still theirs, and a second visit reads less."""
 
+from urllib.parse import urlsplit
+
 import pytest
 from django.db import connection
 from django.db.models import F
@@ -40,7 +42,11 @@ def notify_option(user) -> str:
 def queries_of(client, url: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
-    assert response.status_code == 200
+    # An editor or a history page of the section, as asked.
+    assert (response.status_code, response.context["section"].pk) == (
+        200,
+        int(urlsplit(url).path.rstrip("/").split("/")[-2]),
+    )
     return len(captured)
 
 

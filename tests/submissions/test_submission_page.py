@@ -28,8 +28,8 @@ def detail(client, world: World, person: str, submission: Submission | None = No
     client.force_login(world.people[person])
     response = client.get(reverse("submissions:detail", args=[(submission or world.submission).pk]))
     # The page's template (the view renders the sections' rows first when they are not kept yet).
-    assert response.status_code == 200
-    assert "submissions/submission_detail.html" in {template.name for template in response.templates}
+    shown = {template.name for template in response.templates}
+    assert (response.status_code, "submissions/submission_detail.html" in shown) == (200, True)
     return response
 
 

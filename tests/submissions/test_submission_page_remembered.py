@@ -11,6 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 from pytest_django.asserts import assertContains, assertNotContains
 
 from accounts.models import User
@@ -38,7 +39,7 @@ def browsers(world: World) -> dict[str, Client]:
 
 def visit(browsers: dict[str, Client], world: World, person: str):
     response = browsers[person].get(reverse("submissions:detail", args=[world.submission.pk]))
-    assert response.status_code == 200
+    assertContains(response, f'<h2 class="h4 mb-1">{escape(world.submission.title)}</h2>')
     return response
 
 
