@@ -88,6 +88,8 @@ def test_insert_a_previous_recommendation_with_the_keyboard(live_server, page: P
 
     page.keyboard.press("Enter")
     expect(dialog).to_be_visible()
+    # Opening searches again: the keys go to the list the answer shows (it selects the first again).
+    expect(dialog.get_by_role("status")).to_have_text("2 recommendations found.")
     expect(options).to_have_count(2)
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowUp")
